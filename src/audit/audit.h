@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The audit log: one JSON Lines file per host user, outside every sandbox
+ * (DESIGN.md settled question 6):
+ *   ${XDG_STATE_HOME:-$HOME/.local/state}/bulkhead/audit.jsonl
+ * Each record is one line written with one write() under flock(LOCK_EX) on an
+ * O_APPEND descriptor, so concurrent sessions never interleave; a crash loses
+ * at most the record being written, never an earlier one.  Every record
+ * carries "session".  Records are built and read with jansson.
+ */
+#pragma once
+
+#include <stdbool.h>
+
+#include "core/error.h"
+
+/* The state directory (audit log, keys, sessions).  Pure.  Caller frees.
+ * xdg_state_home may be NULL or empty; relative values are ignored as the
+ * XDG spec requires. */
+char *bh_state_dir(const char *home, const char *xdg_state_home);
+
+struct bh_audit; /* an open log, opaque */
+
+/* Opens (creating 0700 directories and a 0600 file) the log at path.
+ * Caller closes with bh_audit_close(). */
+int bh_audit_open(const char *path, struct bh_audit **out,
+		  struct bh_error **err);
+
+/* Appends one record (a json_t * object; borrowed).  Adds "time" (RFC 3339,
+ * UTC, with microseconds) when the record has none. */
+int bh_audit_write(struct bh_audit *a, void *record, struct bh_error **err);
+
+/* fsync()s the file. */
+int bh_audit_sync(struct bh_audit *a, struct bh_error **err);
+
+void bh_audit_close(struct bh_audit *a); /* accepts NULL */
+
+/*
+ * Reads the log at path, calling cb for each record (a json_t * object,
+ * borrowed for the call).  A line that is not valid JSON (a torn write) is
+ * reported through `bad_lines` and skipped.  cb returns non-zero to stop.
+ */
+int bh_audit_read(const char *path,
+		  int (*cb)(void *ctx, void *record, unsigned line), void *ctx,
+		  unsigned *bad_lines, struct bh_error **err);
+
+/* A new session id: "YYYYMMDDTHHMMSSZ-" + 8 random hex digits.  out >= 32. */
+int bh_session_id_new(char *out, size_t n, struct bh_error **err);

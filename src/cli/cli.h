@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The command-line front end: one file per subcommand, each a thin layer over
+ * the library.  Each bh_cmd_* gets argv starting at the subcommand name and
+ * returns the process exit status (docs/exit-codes.md).
+ */
+#pragma once
+
+#include "core/error.h"
+
+int bh_cmd_run(int argc, char **argv);
+int bh_cmd_explain(int argc, char **argv);
+int bh_cmd_log(int argc, char **argv);
+int bh_cmd_profiles(int argc, char **argv);
+
+/* Prints "bulkhead: MSG" (and "  hint: HINT") to stderr and returns the
+ * exit status for the error's kind.  Frees err. */
+int bh_cli_fail(struct bh_error *err);
+
+/* Prints a usage error for subcommand cmd and returns 2. */
+__attribute__((format(printf, 2, 3))) int bh_cli_usage(const char *cmd,
+							const char *fmt, ...);
