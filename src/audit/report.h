@@ -30,7 +30,8 @@ enum bh_rule_class {
 
 struct bh_report_item {
 	char *rule;      /* "write /home/u/proj", "net none", "limit memory 4G" */
-	struct bh_loc loc; /* file may be NULL for implicit rules */
+	struct bh_loc loc; /* file may be NULL for implicit rules; the
+			      report's own copy, freed with it */
 	enum bh_rule_class cls;
 	enum bh_enforcement status;
 	char *mechanism; /* "landlock", "seccomp", "rlimit", "supervisor", ... */
