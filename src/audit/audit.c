@@ -19,6 +19,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +56,17 @@ char *bh_state_dir(const char *home, const char *xdg_state_home)
 	while (n > 0 && base[n - 1] == '/')
 		n--;
 	return bh_xasprintf("%.*s%s", (int)n, base, suffix);
+}
+
+char *bh_audit_default_path(void)
+{
+	const char *home = getenv("HOME");
+	if (!home || home[0] != '/') {
+		struct passwd *pw = getpwuid(getuid());
+		home = pw ? pw->pw_dir : NULL;
+	}
+	cleanup_free char *dir = bh_state_dir(home, getenv("XDG_STATE_HOME"));
+	return dir ? bh_xasprintf("%s/audit.jsonl", dir) : NULL;
 }
 
 /* "2026-11-26T17:55:21.123456Z" */

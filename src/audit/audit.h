@@ -20,6 +20,12 @@
  * XDG spec requires. */
 char *bh_state_dir(const char *home, const char *xdg_state_home);
 
+/* The caller's log: bh_state_dir($HOME, or the passwd entry's home when
+ * HOME is not absolute; $XDG_STATE_HOME) + "/audit.jsonl".  The one place
+ * writers and `bulkhead log` agree on.  Caller frees; NULL when no home is
+ * known. */
+char *bh_audit_default_path(void);
+
 struct bh_audit; /* an open log, opaque */
 
 /* Opens (creating 0700 directories and a 0600 file) the log at path.

@@ -522,3 +522,47 @@ TEST(audit_status_text)
 	CHECK_STR(s, "unknown");
 	free(s);
 }
+
+/* Restores an environment variable when it goes out of scope. */
+struct saved_env {
+	const char *name;
+	char *value;
+};
+
+static void saved_env_restore(struct saved_env *s)
+{
+	if (s->value)
+		setenv(s->name, s->value, 1);
+	else
+		unsetenv(s->name);
+	free(s->value);
+}
+
+#define cleanup_env __attribute__((cleanup(saved_env_restore)))
+
+static struct saved_env saved_env_get(const char *name)
+{
+	const char *v = getenv(name);
+	return (struct saved_env){name, v ? bh_xstrdup(v) : NULL};
+}
+
+TEST(audit_default_path)
+{
+	cleanup_env struct saved_env home = saved_env_get("HOME");
+	cleanup_env struct saved_env xdg = saved_env_get("XDG_STATE_HOME");
+	setenv("HOME", "/home/u", 1);
+	unsetenv("XDG_STATE_HOME");
+	char *p = bh_audit_default_path();
+	CHECK_STR(p, "/home/u/.local/state/bulkhead/audit.jsonl");
+	free(p);
+	setenv("XDG_STATE_HOME", "/st", 1);
+	p = bh_audit_default_path();
+	CHECK_STR(p, "/st/bulkhead/audit.jsonl");
+	free(p);
+	/* A relative HOME falls back to the passwd entry, never the cwd. */
+	setenv("HOME", "relative", 1);
+	setenv("XDG_STATE_HOME", "also-relative", 1);
+	p = bh_audit_default_path();
+	CHECK(p == NULL || p[0] == '/');
+	free(p);
+}
