@@ -365,6 +365,7 @@ static void describe_start(struct bh_strbuf *sb, const json_t *r)
 	json_array_foreach(json_object_get(prof, "sources"), i, v)
 		field(sb, "  from", json_string_value(v));
 	field(sb, "tier", jstr(r, "tier"));
+	field(sb, "  note", jstr(r, "tier_note"));
 	field_int(sb, "uid", json_object_get(r, "uid"));
 	field_int(sb, "sandbox uid", json_object_get(r, "sandbox_uid"));
 	describe_report(sb, r);
