@@ -32,7 +32,7 @@ CLI_OBJ   := $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_OBJ  := $(UNIT_SRC:%.c=$(BUILD)/%.o)
 HELPERS   := $(HELPER_SRC:tests/helpers/%.c=$(BUILD)/helpers/%)
 
-.PHONY: all test unit integration corpus asan fuzz bench clean install format lint
+.PHONY: all test unit integration corpus asan asan-build fuzz bench clean install format lint
 all: $(BUILD)/bulkhead
 
 $(GEN_C): $(PROFILES) tools/embed-profiles.sh
@@ -80,10 +80,12 @@ integration: $(BUILD)/bulkhead $(HELPERS)
 test: $(BUILD)/bulkhead $(BUILD)/unit-tests $(HELPERS) $(FUZZ_TARGETS:%=$(BUILD)/fuzz-replay-%)
 	bash tests/run-all.sh
 
-asan:
+asan-build:
 	$(MAKE) BUILD=build-asan CC=gcc \
 		OPT="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 		HARDEN="-fPIE" build-asan/unit-tests $(FUZZ_TARGETS:%=build-asan/fuzz-replay-%) build-asan/bulkhead
+
+asan: asan-build
 	ASAN_OPTIONS=detect_leaks=1 build-asan/unit-tests
 	@for t in $(FUZZ_TARGETS); do ASAN_OPTIONS=detect_leaks=1 build-asan/fuzz-replay-$$t tests/fuzz/corpus/$$t || exit 1; done
 

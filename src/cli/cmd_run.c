@@ -1,0 +1,417 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * bulkhead run [OPTIONS] -- COMMAND [ARG...]
+ *
+ * The supervisor: prepares the sandbox, writes the start record, starts the
+ * command, forwards signals, enforces the wall-clock limit, kills whatever
+ * the command left behind, writes the end record, and exits with the
+ * command's status (docs/exit-codes.md).
+ */
+#include <errno.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "audit/audit.h"
+#include "cli/cli.h"
+#include "cli/session.h"
+#include "core/util.h"
+
+static const char run_help[] =
+	"usage: bulkhead run [OPTIONS] [--] COMMAND [ARG...]\n"
+	"\n"
+	"Run COMMAND confined by a profile, with a clean environment, and\n"
+	"record it in the audit log.\n"
+	"\n"
+	"options:\n"
+	"  -p, --profile NAME|PATH  profile to use (default: default)\n"
+	"  -t, --tier TIER          kernel | namespace | gvisor | microvm | auto\n"
+	"  -w, --workspace DIR      the writable project directory (default:\n"
+	"                           top of the git work tree, else the current\n"
+	"                           directory)\n"
+	"      --force-workspace    allow / or $HOME as the workspace\n"
+	"      --strict             stop when any rule is only degraded\n"
+	"      --uid UID[:GID]      (root) run the command as this user\n"
+	"      --print-env          print the command's environment and exit\n"
+	"  -q, --quiet              no warnings on stderr (still logged)\n"
+	"  -h, --help               this text\n"
+	"\n"
+	"exit status: the command's; 128+N if it was killed by signal N;\n"
+	"2 usage or profile error; 125 bulkhead failed before the command\n"
+	"started; 126 command not executable; 127 command not found.\n";
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static void print_env(const struct bh_prepared *p)
+{
+	for (size_t i = 0; i < p->env->n_entries; i++) {
+		const struct bh_env_entry *e = &p->env->entries[i];
+		if (!e->value) {
+			printf("# refused %s: %s\n", e->name,
+			       e->reason ? e->reason : "refused");
+			continue;
+		}
+		cleanup_free char *shown =
+			bh_secrets_redact(p->secrets, p->key, e->value);
+		bool secretish = bh_secrets_match_name(p->secrets, e->name);
+		if (secretish) {
+			char fp[13];
+			bh_secrets_fingerprint(p->key, e->value,
+					       strlen(e->value), fp);
+			printf("%s=<redacted:%s:%s>\n", e->name,
+			       bh_secrets_match_name(p->secrets, e->name), fp);
+		} else {
+			printf("%s=%s\n", e->name, shown);
+		}
+		if (e->verdict == BH_ENVV_UNSAFE_ALLOWED)
+			printf("# warning: %s passed only because the profile "
+			       "allows it: %s\n",
+			       e->name, e->reason ? e->reason : "");
+	}
+}
+
+static void warn_env(const struct bh_prepared *p)
+{
+	for (size_t i = 0; i < p->env->n_entries; i++) {
+		const struct bh_env_entry *e = &p->env->entries[i];
+		if (e->verdict == BH_ENVV_UNSAFE_ALLOWED)
+			fprintf(stderr,
+				"bulkhead: WARNING: passing %s although it %s "
+				"(allowed by %s:%u)\n",
+				e->name, e->reason ? e->reason : "is unsafe",
+				e->loc.file ? e->loc.file : "profile",
+				e->loc.line);
+		else if (!e->value && e->loc.file)
+			fprintf(stderr,
+				"bulkhead: not passing %s (%s:%u): %s\n",
+				e->name, e->loc.file, e->loc.line,
+				e->reason ? e->reason : "refused");
+	}
+}
+
+static void warn_report(const struct bh_prepared *p)
+{
+	const struct bh_report *r = p->sess.report;
+	size_t n = 0;
+	for (size_t i = 0; i < r->n_items; i++)
+		if (r->items[i].status != BH_ENF_ENFORCED &&
+		    r->items[i].cls != BH_RC_INFO)
+			n++;
+	if (!n)
+		return;
+	fprintf(stderr, "bulkhead: tier %s: %zu rule%s not fully enforced:",
+		r->tier, n, n == 1 ? "" : "s");
+	const char *sep = " ";
+	for (size_t i = 0; i < r->n_items; i++) {
+		const struct bh_report_item *it = &r->items[i];
+		if (it->status == BH_ENF_ENFORCED || it->cls == BH_RC_INFO)
+			continue;
+		fprintf(stderr, "%s%s (%s)", sep, it->rule,
+			bh_enforcement_name(it->status));
+		sep = ", ";
+	}
+	fprintf(stderr, "; see `bulkhead explain`\n");
+}
+
+static json_t *start_record(const struct bh_prepared *p, char *const *argv)
+{
+	json_t *rec = json_object();
+	json_object_set_new(rec, "v", json_integer(1));
+	json_object_set_new(rec, "session", json_string(p->session_id));
+	json_object_set_new(rec, "event", json_string("start"));
+	json_t *av = json_array();
+	for (size_t i = 0; argv[i]; i++) {
+		cleanup_free char *red =
+			bh_secrets_redact(p->secrets, p->key, argv[i]);
+		json_array_append_new(av, json_string(red));
+	}
+	json_object_set_new(rec, "argv", av);
+	json_object_set_new(rec, "cwd", json_string(p->cwd));
+	json_object_set_new(rec, "workspace", json_string(p->workspace));
+	char hash[65];
+	bh_policy_hash(p->policy, hash);
+	json_t *prof = json_object();
+	json_object_set_new(prof, "name", json_string(p->policy->name));
+	json_object_set_new(prof, "hash", json_string(hash));
+	json_t *src = json_array();
+	for (size_t i = 0; i < p->policy->n_sources; i++)
+		json_array_append_new(src, json_string(p->policy->sources[i]));
+	json_object_set_new(prof, "sources", src);
+	json_object_set_new(rec, "profile", prof);
+	json_object_set_new(rec, "tier", json_string(p->tier->name));
+	if (p->tier_note)
+		json_object_set_new(rec, "tier_note",
+				    json_string(p->tier_note));
+	json_object_set_new(rec, "uid", json_integer(getuid()));
+	json_object_set_new(rec, "sandbox_uid",
+			    json_integer(p->sess.set_ids ? p->sess.uid
+							 : getuid()));
+	json_object_set_new(rec, "report", bh_report_to_json(p->sess.report));
+	size_t en, de, un;
+	bh_report_counts(p->sess.report, &en, &de, &un);
+	json_object_set_new(rec, "report_summary",
+			    json_pack("{s:i,s:i,s:i}", "enforced", (int)en,
+				      "degraded", (int)de, "unsupported",
+				      (int)un));
+	json_t *names = json_array(), *refused = json_array();
+	for (size_t i = 0; i < p->env->n_entries; i++) {
+		const struct bh_env_entry *e = &p->env->entries[i];
+		if (e->value)
+			json_array_append_new(names, json_string(e->name));
+		else
+			json_array_append_new(
+				refused,
+				json_pack("{s:s,s:s?,s:s?}", "name", e->name,
+					  "reason", e->reason, "rule",
+					  e->rule_id));
+	}
+	json_object_set_new(rec, "env", names);
+	json_object_set_new(rec, "env_refused", refused);
+	return rec;
+}
+
+struct outcome {
+	const char *kind; /* exit, signal, timeout, setup-failed, exec-failed */
+	int code;
+	int sig;
+	const char *stage;
+	int err;
+	int exit_code;
+};
+
+static void write_end(struct bh_audit *a, const struct bh_prepared *p,
+		      const struct outcome *o, double dur, unsigned killed)
+{
+	struct rusage ru;
+	memset(&ru, 0, sizeof(ru));
+	getrusage(RUSAGE_CHILDREN, &ru);
+	json_t *st = json_pack("{s:s,s:i}", "kind", o->kind, "code", o->code);
+	json_object_set_new(st, "signal",
+			    o->sig ? json_integer(o->sig) : json_null());
+	json_object_set_new(st, "stage",
+			    o->stage ? json_string(o->stage) : json_null());
+	json_object_set_new(st, "errno",
+			    o->err ? json_string(strerrorname_np(o->err))
+				   : json_null());
+	json_t *rec = json_pack(
+		"{s:i,s:s,s:s,s:o,s:i,s:i,s:{s:I,s:I,s:I,s:i}}", "v", 1,
+		"session", p->session_id, "event", "end", "status", st,
+		"exit_code", o->exit_code, "duration_ms", (int)dur, "peaks",
+		"maxrss_kb", (json_int_t)ru.ru_maxrss, "utime_ms",
+		(json_int_t)(ru.ru_utime.tv_sec * 1000 +
+			     ru.ru_utime.tv_usec / 1000),
+		"stime_ms",
+		(json_int_t)(ru.ru_stime.tv_sec * 1000 +
+			     ru.ru_stime.tv_usec / 1000),
+		"processes_killed_at_end", (int)killed);
+	struct bh_error *err = NULL;
+	if (bh_audit_write(a, rec, &err) != 0 || bh_audit_sync(a, &err) != 0) {
+		fprintf(stderr, "bulkhead: audit log: %s\n", err->msg);
+		bh_error_free(err);
+	}
+	json_decref(rec);
+}
+
+/* Waits for the command, forwarding signals and enforcing the deadline. */
+static int supervise(pid_t child, uint64_t limit_ms, double t0,
+		     struct outcome *o)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	int fwd[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
+	for (size_t i = 0; i < BH_ARRAY_SIZE(fwd); i++)
+		sigaddset(&set, fwd[i]);
+	sigaddset(&set, SIGCHLD);
+	for (;;) {
+		int st;
+		pid_t w = waitpid(child, &st, WNOHANG);
+		if (w == child) {
+			if (WIFEXITED(st)) {
+				o->kind = "exit";
+				o->code = WEXITSTATUS(st);
+				o->exit_code = o->code;
+			} else {
+				o->kind = "signal";
+				o->sig = WTERMSIG(st);
+				o->code = 128 + o->sig;
+				o->exit_code = o->code;
+			}
+			return 0;
+		}
+		struct timespec ts = {1, 0};
+		if (limit_ms) {
+			double left = t0 + (double)limit_ms - now_ms();
+			if (left <= 0) {
+				kill(-child, SIGKILL);
+				kill(child, SIGKILL);
+				(void)waitpid(child, &st, 0);
+				o->kind = "timeout";
+				o->sig = SIGKILL;
+				o->code = 128 + SIGKILL;
+				o->exit_code = o->code;
+				return 0;
+			}
+			if (left < 1000) {
+				ts.tv_sec = 0;
+				ts.tv_nsec = (long)(left * 1e6);
+			}
+		}
+		int sig = sigtimedwait(&set, NULL, &ts);
+		if (sig > 0 && sig != SIGCHLD) {
+			/* The command has its own session: pass the signal
+			 * to its process group, and to it in case it left
+			 * the group. */
+			kill(-child, sig);
+			kill(child, sig);
+		} else if (sig == SIGCHLD) {
+			/* Reap orphans handed to us; the command itself is
+			 * collected at the top of the loop. */
+			siginfo_t si;
+			memset(&si, 0, sizeof(si));
+			while (waitid(P_ALL, 0, &si,
+				      WEXITED | WNOHANG | WNOWAIT) == 0 &&
+			       si.si_pid && si.si_pid != child) {
+				(void)waitpid(si.si_pid, NULL, 0);
+				memset(&si, 0, sizeof(si));
+			}
+		}
+	}
+}
+
+int bh_cmd_run(int argc, char **argv)
+{
+	struct bh_cli_opts o = {0};
+	int idx = bh_cli_parse_opts(argc, argv, &o, true, run_help);
+	if (idx == -2)
+		return 0;
+	if (idx < 0)
+		return 2;
+	if (idx < argc && !strcmp(argv[idx], "--"))
+		idx++;
+	if (idx >= argc && !o.print_env)
+		return bh_cli_usage("run", "no command given");
+	char *const *cmd = argv + idx;
+	static char *const default_cmd[] = {"/bin/sh", NULL};
+	if (idx >= argc)
+		cmd = default_cmd;
+
+	struct bh_prepared p;
+	memset(&p, 0, sizeof(p));
+	struct bh_error *err = NULL;
+	int r = bh_prepare(&o, cmd, &p, &err);
+	if (r == 0)
+		r = bh_load_key(p.state_dir, p.key, &err);
+	if (r) {
+		bh_prepared_cleanup(&p);
+		return bh_cli_fail(err);
+	}
+	if (o.print_env) {
+		print_env(&p);
+		bh_prepared_cleanup(&p);
+		return 0;
+	}
+	if (!o.quiet) {
+		warn_env(&p);
+		if (p.tier_note)
+			fprintf(stderr, "bulkhead: tier %s (auto gave up %s)\n",
+				p.tier->name, p.tier_note);
+		warn_report(&p);
+	}
+	r = bh_report_check(p.sess.report, o.strict || p.policy->strict, &err);
+	if (r) {
+		err->kind = BH_EK_SYSTEM; /* the host, not the profile */
+		bh_prepared_cleanup(&p);
+		return bh_cli_fail(err);
+	}
+
+	cleanup_free char *log_path = bh_xasprintf("%s/audit.jsonl",
+						   p.state_dir);
+	struct bh_audit *audit = NULL;
+	r = bh_audit_open(log_path, &audit, &err);
+	if (r == 0) {
+		json_t *rec = start_record(&p, cmd);
+		r = bh_audit_write(audit, rec, &err);
+		json_decref(rec);
+	}
+	if (r) {
+		bh_error_prefix(err, "audit log");
+		bh_audit_close(audit);
+		bh_prepared_cleanup(&p);
+		return bh_cli_fail(err);
+	}
+
+	/* Orphans of the command come to us, so nothing outlives it. */
+	(void)prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+	sigset_t block, old;
+	sigemptyset(&block);
+	int sigs[] = {SIGCHLD, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1,
+		      SIGUSR2};
+	for (size_t i = 0; i < BH_ARRAY_SIZE(sigs); i++)
+		sigaddset(&block, sigs[i]);
+	sigprocmask(SIG_BLOCK, &block, &old);
+
+	double t0 = now_ms();
+	pid_t child = -1;
+	struct bh_spawn_failure fail = {0};
+	struct outcome out = {0};
+	r = p.tier->launch(&p.sess, &child, &fail, &err);
+	if (r && fail.stage) {
+		bool exec = fail.stage == BH_STAGE_EXEC ||
+			    fail.stage == BH_STAGE_EXEC_NOT_FOUND;
+		out.kind = exec ? "exec-failed" : "setup-failed";
+		out.stage = bh_stage_name(fail.stage);
+		out.err = fail.err;
+		out.exit_code = fail.stage == BH_STAGE_EXEC_NOT_FOUND ? 127
+				: exec				     ? 126
+								     : 125;
+		out.code = out.exit_code;
+		if (exec)
+			fprintf(stderr, "bulkhead: %s: %s\n", cmd[0],
+				fail.stage == BH_STAGE_EXEC_NOT_FOUND
+					? "command not found"
+					: strerror(fail.err));
+		else
+			fprintf(stderr,
+				"bulkhead: sandbox setup failed at %s: %s\n",
+				out.stage, strerror(fail.err));
+		(void)waitpid(child, NULL, 0);
+	} else if (r) {
+		out.kind = "setup-failed";
+		out.stage = "launch";
+		out.err = err ? err->code : 0;
+		out.exit_code = 125;
+		out.code = 125;
+		fprintf(stderr, "bulkhead: %s\n", err ? err->msg : "launch failed");
+		bh_error_free(err);
+		err = NULL;
+	} else {
+		uint64_t limit = p.policy->limits[BH_LIMIT_TIME].set
+					 ? p.policy->limits[BH_LIMIT_TIME].value
+					 : 0;
+		supervise(child, limit, t0, &out);
+		if (!strcmp(out.kind, "timeout") && !o.quiet)
+			fprintf(stderr,
+				"bulkhead: time limit reached after %.1f s; "
+				"process tree killed\n",
+				(double)limit / 1000.0);
+	}
+	unsigned killed = bh_kill_descendants();
+	double dur = now_ms() - t0;
+	write_end(audit, &p, &out, dur, killed);
+	bh_audit_close(audit);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	bh_prepared_cleanup(&p);
+	return out.exit_code;
+}

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: MIT */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+#define BULKHEAD_VERSION "0.1.0"
+
+static const char main_help[] =
+	"usage: bulkhead COMMAND [OPTIONS]\n"
+	"\n"
+	"A sandbox runtime for AI coding agents: one policy, enforced by the\n"
+	"kernel, reported rule by rule, logged.\n"
+	"\n"
+	"commands:\n"
+	"  run [OPTIONS] -- CMD   run CMD confined by a profile\n"
+	"  explain [OPTIONS]      the effective policy and what the tier enforces\n"
+	"  log [OPTIONS]          read the audit log\n"
+	"  profiles [NAME]        list the built-in profiles, or print one\n"
+	"  version                print the version\n"
+	"  help [COMMAND]         this text, or a command's help\n"
+	"\n"
+	"`bulkhead COMMAND --help` describes each command; man bulkhead(1).\n";
+
+int bh_cli_fail(struct bh_error *err)
+{
+	if (!err) {
+		fprintf(stderr, "bulkhead: failed\n");
+		return 125;
+	}
+	fprintf(stderr, "bulkhead: %s\n", err->msg);
+	if (err->hint)
+		fprintf(stderr, "  hint: %s\n", err->hint);
+	int st = bh_error_exit_status(err);
+	bh_error_free(err);
+	return st;
+}
+
+int bh_cli_usage(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "bulkhead %s: ", cmd);
+	vfprintf(stderr, fmt, ap);
+	fprintf(stderr, "\n  (see `bulkhead %s --help`)\n", cmd);
+	va_end(ap);
+	return 2;
+}
+
+struct subcommand {
+	const char *name;
+	int (*fn)(int, char **);
+};
+
+static const struct subcommand commands[] = {
+	{"run", bh_cmd_run},
+	{"explain", bh_cmd_explain},
+	{"log", bh_cmd_log},
+	{"profiles", bh_cmd_profiles},
+};
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		fputs(main_help, stderr);
+		return 2;
+	}
+	const char *name = argv[1];
+	if (!strcmp(name, "-h") || !strcmp(name, "--help")) {
+		fputs(main_help, stdout);
+		return 0;
+	}
+	if (!strcmp(name, "version") || !strcmp(name, "--version")) {
+		printf("bulkhead %s\n", BULKHEAD_VERSION);
+		return 0;
+	}
+	if (!strcmp(name, "help")) {
+		if (argc < 3) {
+			fputs(main_help, stdout);
+			return 0;
+		}
+		for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]);
+		     i++)
+			if (!strcmp(argv[2], commands[i].name)) {
+				char *hargv[] = {argv[2], "--help", NULL};
+				return commands[i].fn(2, hargv);
+			}
+		fprintf(stderr, "bulkhead: no command '%s'\n", argv[2]);
+		return 2;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (!strcmp(name, commands[i].name))
+			return commands[i].fn(argc - 1, argv + 1);
+	fprintf(stderr, "bulkhead: unknown command '%s'\n%s", name, main_help);
+	return 2;
+}

@@ -1,0 +1,468 @@
+/* SPDX-License-Identifier: MIT */
+#include "cli/session.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "audit/audit.h"
+#include "cli/cli.h"
+#include "core/fsutil.h"
+#include "core/util.h"
+
+enum {
+	OPT_FORCE_WS = 256,
+	OPT_STRICT,
+	OPT_UID,
+	OPT_PRINT_ENV,
+	OPT_JSON,
+};
+
+int bh_cli_parse_opts(int argc, char **argv, struct bh_cli_opts *o,
+		      bool allow_run_opts, const char *help)
+{
+	static const struct option longs[] = {
+		{"profile", required_argument, NULL, 'p'},
+		{"tier", required_argument, NULL, 't'},
+		{"workspace", required_argument, NULL, 'w'},
+		{"force-workspace", no_argument, NULL, OPT_FORCE_WS},
+		{"strict", no_argument, NULL, OPT_STRICT},
+		{"uid", required_argument, NULL, OPT_UID},
+		{"print-env", no_argument, NULL, OPT_PRINT_ENV},
+		{"json", no_argument, NULL, OPT_JSON},
+		{"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'},
+		{0, 0, 0, 0},
+	};
+	const char *cmd = argv[0];
+	o->uid = o->gid = -1;
+	optind = 1;
+	opterr = 0;
+	int c;
+	/* "+": stop at the first non-option, the command to run. */
+	while ((c = getopt_long(argc, argv, "+p:t:w:qh", longs, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			o->profile = optarg;
+			break;
+		case 't':
+			o->tier = bh_tier_from_name(optarg);
+			if (o->tier == BH_TIER_UNSET) {
+				bh_cli_usage(cmd,
+					     "unknown tier '%s' (kernel, "
+					     "namespace, gvisor, microvm, auto)",
+					     optarg);
+				return -1;
+			}
+			break;
+		case 'w':
+			o->workspace = optarg;
+			break;
+		case OPT_FORCE_WS:
+			o->force_workspace = true;
+			break;
+		case OPT_STRICT:
+			o->strict = true;
+			break;
+		case OPT_UID: {
+			char *end;
+			errno = 0;
+			long u = strtol(optarg, &end, 10), g = u;
+			if (*end == ':')
+				g = strtol(end + 1, &end, 10);
+			if (errno || *end || u < 0 || g < 0 || u > 0xfffffffe ||
+			    g > 0xfffffffe) {
+				bh_cli_usage(cmd, "--uid wants UID[:GID], got "
+						  "'%s'",
+					     optarg);
+				return -1;
+			}
+			o->uid = u;
+			o->gid = g;
+			break;
+		}
+		case OPT_PRINT_ENV:
+			if (!allow_run_opts)
+				goto unknown;
+			o->print_env = true;
+			break;
+		case OPT_JSON:
+			o->json = true;
+			break;
+		case 'q':
+			o->quiet = true;
+			break;
+		case 'h':
+			fputs(help, stdout);
+			return -2;
+		default:
+		unknown:
+			if (optopt)
+				bh_cli_usage(cmd, "unknown option '-%c'", optopt);
+			else
+				bh_cli_usage(cmd, "unknown option '%s'",
+					     argv[optind - 1]);
+			return -1;
+		}
+	}
+	return optind;
+}
+
+/* Reads profiles that are not built in: absolute paths, and bare names from
+ * ~/.config/bulkhead/profiles/ (never from the workspace: DESIGN settled 11;
+ * a relative path given with -p is resolved against the current directory
+ * by the caller, explicitly). */
+struct reader_ctx {
+	const char *config_dir;
+};
+
+static bool is_bare_name(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || *s == '-' || *s == '_' ||
+		      *s == '.'))
+			return false;
+	return true;
+}
+
+static int read_profile(void *vctx, const char *name, char **text,
+			char **display, struct bh_error **err)
+{
+	struct reader_ctx *ctx = vctx;
+	cleanup_free char *path = NULL;
+	if (name[0] == '/')
+		path = bh_xstrdup(name);
+	else if (is_bare_name(name) && ctx->config_dir)
+		path = bh_xasprintf("%s/bulkhead/profiles/%s.profile",
+				    ctx->config_dir, name);
+	else
+		return bh_error_set(err, BH_EK_PROFILE, ENOENT,
+				    "no profile '%s' (not built in, not an "
+				    "absolute path)",
+				    name);
+	size_t len;
+	int r = bh_read_file(path, 1 << 20, text, &len, err);
+	if (r)
+		return r;
+	if (strlen(*text) != len) {
+		free(*text);
+		*text = NULL;
+		return bh_error_set(err, BH_EK_PROFILE, EINVAL,
+				    "%s: profile contains a NUL byte", path);
+	}
+	*display = steal_pointer(&path);
+	return 0;
+}
+
+static char *host_home(void)
+{
+	const char *h = getenv("HOME");
+	if (h && h[0] == '/')
+		return bh_xstrdup(h);
+	struct passwd *pw = getpwuid(getuid());
+	return bh_xstrdup(pw && pw->pw_dir ? pw->pw_dir : "/");
+}
+
+int bh_load_key(const char *state_dir, unsigned char key[32],
+		struct bh_error **err)
+{
+	int r = bh_mkdir_p(state_dir, 0700);
+	if (r)
+		return bh_error_sys(err, -r, "creating %s", state_dir);
+	cleanup_free char *path = bh_xasprintf("%s/key", state_dir);
+	cleanup_fd int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0) {
+		if (read(fd, key, 32) == 32)
+			return 0;
+		return bh_error_set(err, BH_EK_SYSTEM, EIO,
+				    "%s: short fingerprint key", path);
+	}
+	if (getrandom(key, 32, 0) != 32)
+		return bh_error_sys(err, errno, "getrandom");
+	cleanup_free char *tmp = bh_xasprintf("%s.%d", path, getpid());
+	cleanup_fd int wfd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+					       O_CLOEXEC,
+				  0600);
+	if (wfd < 0)
+		return bh_error_sys(err, errno, "creating %s", tmp);
+	if (write(wfd, key, 32) != 32 || fsync(wfd) != 0) {
+		unlink(tmp);
+		return bh_error_sys(err, errno, "writing %s", tmp);
+	}
+	/* link() fails if another session created the key meanwhile: use
+	 * theirs, so fingerprints agree. */
+	if (link(tmp, path) != 0) {
+		unlink(tmp);
+		cleanup_fd int rfd = open(path, O_RDONLY | O_NOFOLLOW |
+							O_CLOEXEC);
+		if (rfd < 0 || read(rfd, key, 32) != 32)
+			return bh_error_sys(err, errno, "reading %s", path);
+		return 0;
+	}
+	unlink(tmp);
+	return 0;
+}
+
+static int resolve_workspace(const struct bh_cli_opts *o, struct bh_prepared *p,
+			     struct bh_error **err)
+{
+	char buf[PATH_MAX];
+	if (!getcwd(buf, sizeof(buf)))
+		return bh_error_sys(err, errno, "getcwd");
+	p->cwd = bh_xstrdup(buf);
+	char *ws = NULL;
+	if (o->workspace) {
+		ws = realpath(o->workspace, NULL);
+		if (!ws)
+			return bh_error_set(err, BH_EK_USAGE, errno,
+					    "workspace %s: %s", o->workspace,
+					    strerror(errno));
+	} else {
+		ws = bh_git_toplevel(p->cwd);
+		if (!ws)
+			ws = bh_xstrdup(p->cwd);
+	}
+	p->workspace = ws;
+	struct stat st;
+	if (stat(ws, &st) != 0 || !S_ISDIR(st.st_mode))
+		return bh_error_set(err, BH_EK_USAGE, ENOTDIR,
+				    "workspace %s is not a directory", ws);
+	cleanup_free char *home_real = realpath(p->host_home, NULL);
+	bool broad = !strcmp(ws, "/") ||
+		     (home_real && !strcmp(ws, home_real));
+	if (broad && !o->force_workspace) {
+		bh_error_set(err, BH_EK_USAGE, EPERM,
+			     "refusing %s as the workspace: it would make "
+			     "%s writable to the sandbox",
+			     ws, !strcmp(ws, "/") ? "the whole system"
+						 : "your whole home");
+		bh_error_hint(*err, "run from a project directory, pass "
+				    "--workspace DIR, or --force-workspace");
+		return -EPERM;
+	}
+	/* The command starts where the user is, if that is inside the
+	 * workspace; otherwise at the workspace's top. */
+	if (!bh_path_is_under(p->cwd, ws)) {
+		free(p->cwd);
+		p->cwd = bh_xstrdup(ws);
+	}
+	return 0;
+}
+
+static int make_rundir(struct bh_prepared *p, uid_t uid, gid_t gid,
+		       bool chown_them, struct bh_error **err)
+{
+	const char *t = getenv("TMPDIR");
+	cleanup_free char *tmpl = bh_xasprintf(
+		"%s/bulkhead-XXXXXX", (t && t[0] == '/') ? t : "/tmp");
+	if (!mkdtemp(tmpl))
+		return bh_error_sys(err, errno, "creating %s", tmpl);
+	p->rundir = steal_pointer(&tmpl);
+	/* Traversable by the sandbox's uid, listable by nobody else. */
+	if (chmod(p->rundir, 0711) != 0)
+		return bh_error_sys(err, errno, "chmod %s", p->rundir);
+	p->priv_home = bh_xasprintf("%s/home", p->rundir);
+	p->priv_tmp = bh_xasprintf("%s/tmp", p->rundir);
+	const char *dirs[] = {p->priv_home, p->priv_tmp};
+	for (size_t i = 0; i < 2; i++) {
+		if (mkdir(dirs[i], 0700) != 0)
+			return bh_error_sys(err, errno, "creating %s", dirs[i]);
+		if (chown_them && chown(dirs[i], uid, gid) != 0)
+			return bh_error_sys(err, errno, "chown %s", dirs[i]);
+	}
+	return 0;
+}
+
+static void add_implicit(struct bh_prepared *p, enum bh_path_op op,
+			 const char *path)
+{
+	struct bh_path_rule *r = &p->implicit[p->n_implicit++];
+	r->op = op;
+	r->path = (char *)path;
+	r->loc.file = NULL;
+}
+
+static int identity(const struct bh_cli_opts *o, struct bh_prepared *p,
+		    struct bh_error **err)
+{
+	struct bh_session *s = &p->sess;
+	if (geteuid() != 0) {
+		if (o->uid >= 0 && (uid_t)o->uid != getuid())
+			return bh_error_set(err, BH_EK_USAGE, EPERM,
+					    "--uid needs root");
+		s->uid = getuid();
+		s->gid = getgid();
+		s->set_ids = false;
+		return 0;
+	}
+	/* Root callers never run the command as host root (DESIGN settled
+	 * 9): --uid, else the workspace's owner when that is not root, else
+	 * nobody. */
+	s->set_ids = true;
+	if (o->uid >= 0) {
+		s->uid = (uid_t)o->uid;
+		s->gid = (gid_t)o->gid;
+	} else {
+		struct stat st;
+		if (stat(p->workspace, &st) == 0 && st.st_uid != 0) {
+			s->uid = st.st_uid;
+			s->gid = st.st_gid;
+		} else {
+			s->uid = 65534;
+			s->gid = 65534;
+		}
+	}
+	if (s->uid == 0) {
+		bh_error_set(err, BH_EK_USAGE, EPERM,
+			     "refusing to run the sandboxed command as root");
+		bh_error_hint(*err, "pass --uid with an unprivileged uid");
+		return -EPERM;
+	}
+	return 0;
+}
+
+int bh_prepare(const struct bh_cli_opts *o, char *const *argv,
+	       struct bh_prepared *p, struct bh_error **err)
+{
+	int r;
+	p->host_home = host_home();
+	p->state_dir = bh_state_dir(p->host_home, getenv("XDG_STATE_HOME"));
+	r = resolve_workspace(o, p, err);
+	if (r)
+		return r;
+	r = bh_session_id_new(p->session_id, sizeof(p->session_id), err);
+	if (r)
+		return r;
+	r = identity(o, p, err);
+	if (r)
+		return r;
+	r = make_rundir(p, p->sess.uid, p->sess.gid, p->sess.set_ids, err);
+	if (r)
+		return r;
+
+	/* The policy. */
+	const char *xdg_cfg = getenv("XDG_CONFIG_HOME");
+	cleanup_free char *cfg =
+		(xdg_cfg && xdg_cfg[0] == '/')
+			? bh_xstrdup(xdg_cfg)
+			: bh_xasprintf("%s/.config", p->host_home);
+	struct reader_ctx rctx = {.config_dir = cfg};
+	struct bh_profile_reader reader = {.read = read_profile, .ctx = &rctx};
+	struct bh_policy_vars vars = {
+		.workspace = p->workspace,
+		.home = p->host_home,
+		.tmpdir = p->priv_tmp,
+	};
+	const char *spec = o->profile ? o->profile : "default";
+	cleanup_free char *spec_abs = NULL;
+	if (strchr(spec, '/') && spec[0] != '/') {
+		spec_abs = realpath(spec, NULL);
+		if (!spec_abs)
+			return bh_error_set(err, BH_EK_PROFILE, errno,
+					    "profile %s: %s", spec,
+					    strerror(errno));
+		spec = spec_abs;
+	}
+	r = bh_policy_load(spec, &vars, &reader, &p->policy, err);
+	if (r)
+		return r;
+	r = bh_seccomp_validate(p->policy, err);
+	if (r)
+		return r;
+
+	/* Implicit rules: the private HOME and TMPDIR are the sandbox's;
+	 * the state directory (audit log, key, sessions) is hidden always. */
+	bool private_home = p->policy->home == BH_HOME_PRIVATE;
+	if (private_home)
+		add_implicit(p, BH_PATH_WRITE, p->priv_home);
+	add_implicit(p, BH_PATH_WRITE, p->priv_tmp);
+	add_implicit(p, BH_PATH_HIDE, p->state_dir);
+
+	/* The environment. */
+	r = bh_secrets_new(&p->secrets, err);
+	if (r)
+		return r;
+	struct bh_env_own own[] = {
+		{"HOME", private_home ? p->priv_home : p->host_home},
+		{"TMPDIR", p->priv_tmp},
+		{"BULKHEAD_SESSION", p->session_id},
+	};
+	extern char **environ;
+	r = bh_env_build(p->policy, environ, own, BH_ARRAY_SIZE(own),
+			 p->secrets, &p->env, err);
+	if (r)
+		return r;
+	p->search_path = NULL;
+	for (size_t i = 0; i < p->env->n_entries; i++)
+		if (!strcmp(p->env->entries[i].name, "PATH"))
+			p->search_path = p->env->entries[i].value;
+
+	/* The tier. */
+	enum bh_tier_id want = o->tier != BH_TIER_UNSET ? o->tier
+							 : p->policy->tier;
+	p->tier = bh_tier_choose(want, p->policy->min_tier, &p->tier_note,
+				 err);
+	if (!p->tier)
+		return -ENOTSUP;
+	struct bh_session *s = &p->sess;
+	s->policy = p->policy;
+	s->implicit_paths = p->implicit;
+	s->n_implicit_paths = p->n_implicit;
+	s->workspace = p->workspace;
+	s->cwd = p->cwd;
+	s->argv = argv;
+	s->envp = p->env->envp;
+	s->search_path = p->search_path;
+	s->report = bh_report_new(p->tier->name);
+	p->prepared = true;
+	r = p->tier->prepare(s, err);
+	if (r)
+		return r;
+	if (s->set_ids) {
+		struct stat st;
+		if (stat(p->workspace, &st) == 0 && st.st_uid != s->uid &&
+		    !(st.st_mode & 0002))
+			bh_report_add(s->report, BH_RC_INFO, BH_ENF_DEGRADED,
+				      "workspace ownership", NULL, "dac",
+				      "%s belongs to uid %u but the command "
+				      "runs as uid %u: it may not be able to "
+				      "write there (pass --uid)",
+				      p->workspace, (unsigned)st.st_uid,
+				      (unsigned)s->uid);
+	}
+	return 0;
+}
+
+void bh_prepared_cleanup(struct bh_prepared *p)
+{
+	if (p->prepared && p->tier && p->tier->destroy)
+		p->tier->destroy(&p->sess);
+	bh_report_free(p->sess.report);
+	if (p->rundir) {
+		(void)bh_rm_rf_at(AT_FDCWD, p->rundir);
+		free(p->rundir);
+	}
+	bh_env_result_free(p->env);
+	bh_secrets_free(p->secrets);
+	bh_policy_free(p->policy);
+	free(p->priv_home);
+	free(p->priv_tmp);
+	free(p->cwd);
+	free(p->workspace);
+	free(p->host_home);
+	free(p->state_dir);
+	free(p->tier_note);
+	explicit_bzero(p->key, sizeof(p->key));
+	memset(p, 0, sizeof(*p));
+}

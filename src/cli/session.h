@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What `run` and `explain` share: options, the workspace, the session's
+ * private directories, the policy, the environment, the tier and its
+ * enforcement report.  Everything up to (not including) the launch.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "confine/env.h"
+#include "policy/policy.h"
+#include "secrets/secrets.h"
+#include "tier/tier.h"
+
+struct bh_cli_opts {
+	const char *profile;   /* -p; NULL = "default" */
+	enum bh_tier_id tier;  /* -t; UNSET = profile's, else auto */
+	const char *workspace; /* -w; NULL = git top or cwd */
+	bool force_workspace;
+	bool strict;
+	bool quiet;
+	bool json;
+	bool print_env;
+	long uid, gid;         /* --uid; -1 = default */
+};
+
+struct bh_prepared {
+	char session_id[40];
+	char *cwd;
+	char *workspace;
+	char *host_home;
+	char *state_dir;
+	char *rundir;        /* /tmp/bulkhead-XXXXXX: private HOME and TMPDIR */
+	char *priv_home;
+	char *priv_tmp;
+	unsigned char key[32]; /* fingerprint key (state_dir/key) */
+
+	struct bh_policy *policy;
+	struct bh_path_rule implicit[3];
+	size_t n_implicit;
+	struct bh_secrets *secrets;
+	struct bh_env_result *env;
+	const char *search_path;
+
+	const struct bh_tier_ops *tier;
+	char *tier_note;
+	struct bh_session sess;
+	bool prepared; /* tier->prepare ran (destroy needed) */
+};
+
+/* Parses the options common to run and explain.  Returns the index of the
+ * first unparsed argument, or -1 after printing a usage error (exit 2) and
+ * -2 after printing help (exit 0).  `help` is the subcommand's help text. */
+int bh_cli_parse_opts(int argc, char **argv, struct bh_cli_opts *o,
+		      bool allow_run_opts, const char *help);
+
+/*
+ * Resolves the workspace and identity, creates the private directories,
+ * loads the policy, builds the environment, chooses and prepares the tier
+ * (filling the enforcement report).  On failure everything created so far
+ * is removed by bh_prepared_cleanup(), which the caller always calls.
+ */
+int bh_prepare(const struct bh_cli_opts *o, char *const *argv,
+	       struct bh_prepared *p, struct bh_error **err);
+
+/* Releases the tier, removes the private directories, frees everything. */
+void bh_prepared_cleanup(struct bh_prepared *p);
+
+/* Loads (creating on first use) the per-user fingerprint key. */
+int bh_load_key(const char *state_dir, unsigned char key[32],
+		struct bh_error **err);

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The pre-exec child and the supervisor's reaper.
+ *
+ * DESIGN.md decision 4: one function runs the fixed enforcement sequence in
+ * the child (new session, working directory, rlimits, identity, capabilities,
+ * no_new_privs, Landlock, seccomp last, every inherited fd closed, exec).  The
+ * child only reports {stage, errno} over a close-on-exec pipe; the parent
+ * turns that into one clear line.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+
+#include "confine/landlock.h"
+#include "confine/seccomp.h"
+
+enum bh_stage {
+	BH_STAGE_NONE = 0,
+	BH_STAGE_PDEATHSIG,
+	BH_STAGE_SETSID,
+	BH_STAGE_CHDIR,
+	BH_STAGE_RLIMIT,
+	BH_STAGE_SETGROUPS,
+	BH_STAGE_SETGID,
+	BH_STAGE_SETUID,
+	BH_STAGE_CAPS,
+	BH_STAGE_NO_NEW_PRIVS,
+	BH_STAGE_LANDLOCK,
+	BH_STAGE_SECCOMP,
+	BH_STAGE_CLOSE_FDS,
+	BH_STAGE_EXEC,
+	BH_STAGE_EXEC_NOT_FOUND,
+};
+const char *bh_stage_name(enum bh_stage s);
+
+struct bh_rlimit_set {
+	int resource;
+	struct rlimit lim;
+};
+
+struct bh_child_plan {
+	char *const *argv;
+	char *const *envp;
+	const char *search_path; /* PATH used to find argv[0] (the sandbox's) */
+	const char *cwd;
+	bool set_ids;            /* switch to uid/gid (root callers) */
+	uid_t uid;
+	gid_t gid;
+	int cap_last;            /* /proc/sys/kernel/cap_last_cap */
+	const struct bh_rlimit_set *rlimits;
+	size_t n_rlimits;
+	const struct bh_landlock *landlock; /* may be NULL */
+	const struct bh_seccomp_prog *seccomp; /* may be NULL */
+};
+
+struct bh_spawn_failure {
+	enum bh_stage stage;
+	int err; /* positive errno */
+};
+
+/*
+ * Forks the child and runs the sequence.  Returns 0 with *pid set once the
+ * child has exec'd, or -errno with *fail filled when the child reported a
+ * failure (it has then exited and been reaped, *status holds its wait
+ * status) or with err filled when fork itself failed.
+ * Signals blocked in the caller are unblocked in the child.
+ */
+int bh_spawn(const struct bh_child_plan *plan, pid_t *pid,
+	     struct bh_spawn_failure *fail, struct bh_error **err);
+
+/* Kills every remaining descendant (the caller must be a child subreaper)
+ * until none is left; returns how many processes were killed. */
+unsigned bh_kill_descendants(void);

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: MIT */
+/* File-system helpers with no policy knowledge. */
+#pragma once
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "core/error.h"
+
+/*
+ * Removes dirfd/name and everything below it without following symlinks
+ * (a tree the sandbox wrote may hold links to anywhere).  Directories the
+ * owner made unreadable are chmod'ed back first.  Returns 0 or -errno of the
+ * first failure; goes on past failures.
+ */
+int bh_rm_rf_at(int dirfd, const char *name);
+
+/* mkdir -p with mode for each created component.  0 or -errno. */
+int bh_mkdir_p(const char *path, mode_t mode);
+
+/* Reads a whole small file (at most max bytes).  Caller frees *out. */
+int bh_read_file(const char *path, size_t max, char **out, size_t *len,
+		 struct bh_error **err);
+
+/* The top of the git work tree containing dir (a directory holding .git,
+ * file or directory), or NULL.  Caller frees. */
+char *bh_git_toplevel(const char *dir);

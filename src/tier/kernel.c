@@ -1,0 +1,301 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The kernel tier: Landlock + seccomp + no_new_privs, no namespaces.  Works
+ * for any user and inside containers.  What it cannot do, it reports:
+ * protected paths that do not exist yet unless their directory is split,
+ * limits that rlimits only approximate, tmpfs (hidden instead).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <linux/seccomp.h>
+
+#include "confine/fsplan.h"
+#include "confine/landlock.h"
+#include "confine/seccomp.h"
+#include "confine/spawn.h"
+#include "core/util.h"
+#include "tier/tier.h"
+
+struct kernel_state {
+	struct bh_fsplan *plan;
+	const struct bh_path_rule **rules;
+	struct bh_landlock *landlock;
+	struct bh_seccomp_prog *seccomp;
+	struct bh_rlimit_set rlimits[8];
+	size_t n_rlimits;
+	int cap_last;
+};
+
+static int kernel_probe(char **why)
+{
+	*why = NULL;
+	if (bh_landlock_abi() == 0) {
+		*why = bh_xstrdup("Landlock is not available (needs Linux "
+				  "5.13+ booted with landlock in lsm=)");
+		return -ENOTSUP;
+	}
+	if (prctl(PR_GET_SECCOMP, 0, 0, 0, 0) < 0 && errno == EINVAL) {
+		*why = bh_xstrdup("seccomp is not available in this kernel");
+		return -ENOTSUP;
+	}
+	return 0;
+}
+
+static int read_cap_last(void)
+{
+	FILE *f = fopen("/proc/sys/kernel/cap_last_cap", "re");
+	int v = 63;
+	if (f) {
+		if (fscanf(f, "%d", &v) != 1)
+			v = 63;
+		fclose(f);
+	}
+	return v;
+}
+
+static void add_rlimit(struct kernel_state *k, int res, uint64_t v)
+{
+	if (k->n_rlimits >= BH_ARRAY_SIZE(k->rlimits))
+		return;
+	struct bh_rlimit_set *r = &k->rlimits[k->n_rlimits++];
+	r->resource = res;
+	r->lim.rlim_cur = r->lim.rlim_max = (rlim_t)v;
+}
+
+static void report_limits(struct bh_session *s, struct kernel_state *k)
+{
+	const struct bh_policy *p = s->policy;
+	for (int i = 0; i < BH_LIMIT__COUNT; i++) {
+		const struct bh_limit_rule *l = &p->limits[i];
+		if (!l->set)
+			continue;
+		cleanup_free char *rule =
+			bh_xasprintf("limit %s %llu", bh_limit_name(i),
+				     (unsigned long long)l->value);
+		const struct bh_loc *loc = l->loc.file ? &l->loc : NULL;
+		switch (i) {
+		case BH_LIMIT_MEMORY:
+			add_rlimit(k, RLIMIT_AS, l->value);
+			bh_report_add(s->report, BH_RC_LIMIT, BH_ENF_DEGRADED,
+				      rule, loc, "rlimit",
+				      "RLIMIT_AS caps each process's address "
+				      "space, not the tree's resident memory "
+				      "(tier namespace uses a cgroup)");
+			break;
+		case BH_LIMIT_PIDS:
+			add_rlimit(k, RLIMIT_NPROC, l->value);
+			bh_report_add(s->report, BH_RC_LIMIT, BH_ENF_DEGRADED,
+				      rule, loc, "rlimit",
+				      "RLIMIT_NPROC counts every process of uid "
+				      "%u on the host, not only the sandbox's",
+				      (unsigned)(s->set_ids ? s->uid
+							    : getuid()));
+			break;
+		case BH_LIMIT_CPU:
+			bh_report_add(s->report, BH_RC_LIMIT,
+				      BH_ENF_UNSUPPORTED, rule, loc, "none",
+				      "CPU bandwidth needs a cgroup; the kernel "
+				      "tier has none (use limit cputime, or "
+				      "tier namespace)");
+			break;
+		case BH_LIMIT_CPUTIME:
+			add_rlimit(k, RLIMIT_CPU, (l->value + 999) / 1000);
+			bh_report_add(s->report, BH_RC_LIMIT, BH_ENF_DEGRADED,
+				      rule, loc, "rlimit",
+				      "RLIMIT_CPU applies per process, not to "
+				      "the whole tree");
+			break;
+		case BH_LIMIT_TIME:
+			bh_report_add(s->report, BH_RC_LIMIT, BH_ENF_ENFORCED,
+				      rule, loc, "supervisor",
+				      "the whole process tree is killed when "
+				      "the wall-clock limit is reached");
+			break;
+		case BH_LIMIT_FSIZE:
+			add_rlimit(k, RLIMIT_FSIZE, l->value);
+			bh_report_add(s->report, BH_RC_LIMIT, BH_ENF_ENFORCED,
+				      rule, loc, "rlimit", "RLIMIT_FSIZE");
+			break;
+		case BH_LIMIT_NOFILE:
+			add_rlimit(k, RLIMIT_NOFILE, l->value);
+			bh_report_add(s->report, BH_RC_LIMIT, BH_ENF_ENFORCED,
+				      rule, loc, "rlimit", "RLIMIT_NOFILE");
+			break;
+		}
+	}
+}
+
+static void report_network(struct bh_session *s, int abi)
+{
+	const struct bh_policy *p = s->policy;
+	const struct bh_loc *loc = p->net_loc.file ? &p->net_loc : NULL;
+	if (abi >= 4)
+		bh_report_add(s->report, BH_RC_GUARD, BH_ENF_ENFORCED,
+			      "net none", loc, "landlock+seccomp",
+			      "TCP bind and connect denied by Landlock; UDP, "
+			      "raw, packet and other socket families refused "
+			      "by seccomp");
+	else
+		bh_report_add(s->report, BH_RC_GUARD, BH_ENF_ENFORCED,
+			      "net none", loc, "seccomp",
+			      "Landlock ABI %d has no TCP rules: every "
+			      "internet socket is refused by seccomp",
+			      abi);
+	for (size_t i = 0; i < p->n_hosts; i++) {
+		const struct bh_host_rule *h = &p->hosts[i];
+		cleanup_free char *rule =
+			h->port ? bh_xasprintf("net %s %s:%u",
+					       h->allow ? "allow" : "deny",
+					       h->host, h->port)
+				: bh_xasprintf("net %s %s",
+					       h->allow ? "allow" : "deny",
+					       h->host);
+		if (h->allow)
+			bh_report_add(s->report, BH_RC_GUARD, BH_ENF_DEGRADED,
+				      rule, &h->loc, "none",
+				      "the egress proxy is not part of this "
+				      "build yet: no connection is allowed "
+				      "(fails closed)");
+		else
+			bh_report_add(s->report, BH_RC_GUARD, BH_ENF_ENFORCED,
+				      rule, &h->loc, "landlock+seccomp",
+				      "every host is denied");
+	}
+	if (p->net_unix)
+		bh_report_add(s->report, BH_RC_GUARD, BH_ENF_DEGRADED,
+			      "net unix", &p->net_unix_loc, "seccomp",
+			      "unix sockets allowed: Landlock cannot restrict "
+			      "connect() to pathname sockets, so any socket "
+			      "this uid can reach (docker, ssh-agent, D-Bus) "
+			      "is reachable; abstract sockets stay scoped%s",
+			      abi >= 6 ? "" : " (not on this kernel: ABI < 6)");
+	else
+		bh_report_add(s->report, BH_RC_GUARD, BH_ENF_ENFORCED,
+			      "deny unix sockets", NULL, "seccomp",
+			      "socket(AF_UNIX) refused; socketpair() allowed");
+	if (abi >= 6) {
+		bh_report_add(s->report, BH_RC_GUARD, BH_ENF_ENFORCED,
+			      "scope abstract unix sockets", NULL, "landlock",
+			      "no connect to abstract sockets made outside");
+		bh_report_add(s->report, BH_RC_GUARD, BH_ENF_ENFORCED,
+			      "scope signals", NULL, "landlock",
+			      "no signals to processes outside the sandbox");
+	} else {
+		bh_report_add(s->report, BH_RC_GUARD, BH_ENF_DEGRADED,
+			      "scope signals", NULL, "none",
+			      "Landlock ABI %d cannot scope signals: the "
+			      "command may signal other processes of its uid",
+			      abi);
+	}
+}
+
+static void report_process(struct bh_session *s)
+{
+	struct bh_report *r = s->report;
+	bh_report_add(r, BH_RC_GUARD, BH_ENF_ENFORCED, "no_new_privs", NULL,
+		      "prctl", "setuid bits and file capabilities cannot "
+			       "raise privileges");
+	if (s->set_ids)
+		bh_report_add(r, BH_RC_GUARD, BH_ENF_ENFORCED,
+			      "unprivileged identity", NULL, "setresuid",
+			      "runs as uid %u gid %u, no supplementary "
+			      "groups, empty capability and bounding sets",
+			      (unsigned)s->uid, (unsigned)s->gid);
+	bh_report_add(r, BH_RC_GUARD, BH_ENF_ENFORCED, "new session", NULL,
+		      "setsid", "no controlling terminal to inject into");
+	bh_report_add(r, BH_RC_GUARD, BH_ENF_ENFORCED, "close inherited fds",
+		      NULL, "close_range", "every descriptor above 2 is "
+					   "closed at exec");
+	bh_report_add(r, BH_RC_GUARD, BH_ENF_ENFORCED, "kill process tree",
+		      NULL, "subreaper",
+		      "background processes are killed when the command "
+		      "ends");
+	bh_report_add(r, BH_RC_INFO, BH_ENF_DEGRADED, "process visibility",
+		      NULL, "none",
+		      "shares the host's pid namespace: other processes' "
+		      "command lines in /proc stay visible where /proc is "
+		      "granted (tier namespace hides them)");
+}
+
+static int kernel_prepare(struct bh_session *s, struct bh_error **err)
+{
+	const struct bh_policy *p = s->policy;
+	struct kernel_state *k = bh_xcalloc(1, sizeof(*k));
+	s->tier_state = k;
+	k->cap_last = read_cap_last();
+
+	size_t n = p->n_paths + s->n_implicit_paths;
+	k->rules = bh_xcalloc(n, sizeof(*k->rules));
+	for (size_t i = 0; i < p->n_paths; i++)
+		k->rules[i] = &p->paths[i];
+	for (size_t i = 0; i < s->n_implicit_paths; i++)
+		k->rules[p->n_paths + i] = &s->implicit_paths[i];
+	k->plan = bh_fsplan_build(k->rules, n, 0);
+
+	int abi = bh_landlock_abi();
+	struct bh_landlock_opts lo = {
+		.net_restrict = true,
+		.scope = true,
+	};
+	int r = bh_landlock_build(k->plan, &lo, s->report, &k->landlock, err);
+	if (r)
+		return r;
+
+	struct bh_seccomp_opts so = {
+		.net_tcp = abi >= 4,
+		.net_unix = p->net_unix,
+	};
+	r = bh_seccomp_build(p, &so, s->report, &k->seccomp, err);
+	if (r)
+		return r;
+	report_network(s, abi);
+	report_process(s);
+	report_limits(s, k);
+	return 0;
+}
+
+static int kernel_launch(struct bh_session *s, pid_t *pid,
+			 struct bh_spawn_failure *fail, struct bh_error **err)
+{
+	struct kernel_state *k = s->tier_state;
+	struct bh_child_plan plan = {
+		.argv = s->argv,
+		.envp = s->envp,
+		.search_path = s->search_path,
+		.cwd = s->cwd,
+		.set_ids = s->set_ids,
+		.uid = s->uid,
+		.gid = s->gid,
+		.cap_last = k->cap_last,
+		.rlimits = k->rlimits,
+		.n_rlimits = k->n_rlimits,
+		.landlock = k->landlock,
+		.seccomp = k->seccomp,
+	};
+	return bh_spawn(&plan, pid, fail, err);
+}
+
+static void kernel_destroy(struct bh_session *s)
+{
+	struct kernel_state *k = s->tier_state;
+	if (!k)
+		return;
+	bh_landlock_free(k->landlock);
+	bh_seccomp_prog_free(k->seccomp);
+	bh_fsplan_free(k->plan);
+	free(k->rules);
+	free(k);
+	s->tier_state = NULL;
+}
+
+const struct bh_tier_ops bh_tier_kernel = {
+	.name = "kernel",
+	.id = BH_TIER_KERNEL,
+	.probe = kernel_probe,
+	.prepare = kernel_prepare,
+	.launch = kernel_launch,
+	.destroy = kernel_destroy,
+};

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: MIT */
+#include "tier/tier.h"
+
+#include <errno.h>
+#include <stdlib.h>
+
+#include "core/util.h"
+
+extern const struct bh_tier_ops bh_tier_kernel;
+
+static const struct bh_tier_ops *const tiers[] = {
+	&bh_tier_kernel,
+};
+
+const struct bh_tier_ops *bh_tier_ops_get(enum bh_tier_id id)
+{
+	for (size_t i = 0; i < BH_ARRAY_SIZE(tiers); i++)
+		if (tiers[i]->id == id)
+			return tiers[i];
+	return NULL;
+}
+
+const struct bh_tier_ops *bh_tier_choose(enum bh_tier_id requested,
+					 enum bh_tier_id minimum, char **note,
+					 struct bh_error **err)
+{
+	*note = NULL;
+	if (requested == BH_TIER_UNSET)
+		requested = BH_TIER_AUTO;
+	if (requested != BH_TIER_AUTO) {
+		if (minimum != BH_TIER_UNSET &&
+		    bh_tier_strength(requested) < bh_tier_strength(minimum)) {
+			bh_error_set(err, BH_EK_SYSTEM, EPERM,
+				     "tier %s is below the profile's min-tier "
+				     "%s",
+				     bh_tier_name(requested),
+				     bh_tier_name(minimum));
+			bh_error_hint(*err, "run with --tier %s or lower the "
+					    "profile's min-tier",
+				      bh_tier_name(minimum));
+			return NULL;
+		}
+		const struct bh_tier_ops *ops = bh_tier_ops_get(requested);
+		if (!ops) {
+			bh_error_set(err, BH_EK_SYSTEM, ENOSYS,
+				     "tier %s is not available in this build "
+				     "of bulkhead",
+				     bh_tier_name(requested));
+			bh_error_hint(*err, "use --tier kernel; see `bulkhead "
+					    "explain` for what it enforces");
+			return NULL;
+		}
+		cleanup_free char *why = NULL;
+		if (ops->probe(&why) != 0) {
+			bh_error_set(err, BH_EK_SYSTEM, ENOTSUP,
+				     "tier %s cannot run here: %s", ops->name,
+				     why ? why : "probe failed");
+			return NULL;
+		}
+		return ops;
+	}
+
+	/* auto: the strongest tier that works here, at least the minimum.
+	 * Strength order: microvm > gvisor > namespace > kernel. */
+	static const enum bh_tier_id order[] = {
+		BH_TIER_NAMESPACE, BH_TIER_KERNEL};
+	struct bh_strbuf_lite {
+		char *s;
+	} gave_up = {NULL};
+	for (size_t i = 0; i < BH_ARRAY_SIZE(order); i++) {
+		if (minimum != BH_TIER_UNSET &&
+		    bh_tier_strength(order[i]) < bh_tier_strength(minimum))
+			break;
+		const struct bh_tier_ops *ops = bh_tier_ops_get(order[i]);
+		char *why = NULL;
+		if (!ops)
+			why = bh_xstrdup("not in this build yet");
+		else if (ops->probe(&why) != 0 && !why)
+			why = bh_xstrdup("probe failed");
+		if (ops && !why) {
+			*note = gave_up.s;
+			return ops;
+		}
+		char *prev = gave_up.s;
+		gave_up.s = bh_xasprintf("%s%s%s: %s", prev ? prev : "",
+					 prev ? "; " : "",
+					 bh_tier_name(order[i]), why);
+		free(prev);
+		free(why);
+	}
+	bh_error_set(err, BH_EK_SYSTEM, ENOTSUP,
+		     "no tier at least as strong as %s can run here (%s)",
+		     bh_tier_name(minimum != BH_TIER_UNSET ? minimum
+							   : BH_TIER_KERNEL),
+		     gave_up.s ? gave_up.s : "none available");
+	free(gave_up.s);
+	return NULL;
+}

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The one backend interface (STYLE.md rule 6).  A tier compiles the policy
+ * to its mechanism in prepare() (filling the enforcement report, making no
+ * change visible to the host beyond open descriptors), starts the command in
+ * launch(), and releases everything in destroy().  Tiers depend on
+ * src/confine, never on each other.
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "audit/report.h"
+#include "confine/spawn.h"
+#include "policy/policy.h"
+
+/* Everything a tier needs for one launch, owned by the caller. */
+struct bh_session {
+	const struct bh_policy *policy;
+	/* Path rules bulkhead adds itself: the private HOME and TMPDIR
+	 * (write), the state directory (hide).  Merged with the policy's. */
+	const struct bh_path_rule *implicit_paths;
+	size_t n_implicit_paths;
+
+	const char *workspace;
+	const char *cwd;          /* where the command starts */
+	char *const *argv;
+	char *const *envp;
+	const char *search_path;  /* the sandbox's PATH */
+	bool set_ids;             /* root caller: run as uid/gid below */
+	uid_t uid;
+	gid_t gid;
+
+	struct bh_report *report; /* filled by prepare() */
+	void *tier_state;         /* the tier's own */
+};
+
+struct bh_tier_ops {
+	const char *name;
+	enum bh_tier_id id;
+	/* 0 when the tier can run here; otherwise -errno and *why (caller
+	 * frees) says what is missing and how to fix it. */
+	int (*probe)(char **why);
+	int (*prepare)(struct bh_session *s, struct bh_error **err);
+	/* Starts the command.  See bh_spawn() for the results. */
+	int (*launch)(struct bh_session *s, pid_t *pid,
+		      struct bh_spawn_failure *fail, struct bh_error **err);
+	void (*destroy)(struct bh_session *s);
+};
+
+/* The backend for a tier, or NULL when this build has none. */
+const struct bh_tier_ops *bh_tier_ops_get(enum bh_tier_id id);
+
+/*
+ * Resolves the tier to use: `requested` (flag or profile, or AUTO/UNSET)
+ * against what probes here and the profile's minimum.  Returns the ops or
+ * NULL with err filled (why the tier cannot run / why the minimum cannot be
+ * met).  *note (caller frees, may stay NULL) says what auto gave up.
+ */
+const struct bh_tier_ops *bh_tier_choose(enum bh_tier_id requested,
+					 enum bh_tier_id minimum, char **note,
+					 struct bh_error **err);
