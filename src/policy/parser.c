@@ -66,6 +66,21 @@ static struct bh_loc loc_at(const struct bh_parser *ps, unsigned col)
 
 /* Paths. */
 
+/*
+ * Checks that the line has at least `min` words; otherwise an error at
+ * word `at` (the directive, or its sub-command) saying what is missing.
+ */
+static int need_words(struct bh_parser *ps, const struct bh_line *l,
+		      size_t min, size_t at, const char *what,
+		      const char *hint)
+{
+	if (l->n >= min)
+		return 0;
+	return bh_perr(ps, l->tok[at].col, hint, "%s%s%s needs at least one %s",
+		       l->tok[0].text, at ? " " : "", at ? l->tok[1].text : "",
+		       what);
+}
+
 /* Expands and normalises the path argument t.  Caller frees *out. */
 static int path_arg(struct bh_parser *ps, const struct bh_token *t,
 		    const char *relative_hint, char **out)
@@ -112,14 +127,12 @@ static int dir_paths(struct bh_parser *ps, const struct bh_line *l,
 {
 	struct bh_policy *p = ps->p;
 
-	if (l->n < 2)
-		return bh_perr(ps, l->tok[0].col,
-			       "list one or more absolute paths, e.g. read "
-			       "/usr /etc",
-			       "%s needs at least one path", l->tok[0].text);
-	for (size_t i = 1; i < l->n; i++) {
+	int r = need_words(ps, l, 2, 0, "path",
+			   "list one or more absolute paths, e.g. read /usr "
+			   "/etc");
+	for (size_t i = 1; i < l->n && r == 0; i++) {
 		char *path = NULL;
-		int r = path_arg(ps, &l->tok[i], NULL, &path);
+		r = path_arg(ps, &l->tok[i], NULL, &path);
 		if (r < 0)
 			return r;
 		bh_xgrow((void **)&p->paths, &ps->cap_paths, p->n_paths + 1,
@@ -127,7 +140,7 @@ static int dir_paths(struct bh_parser *ps, const struct bh_line *l,
 		p->paths[p->n_paths++] = (struct bh_path_rule){
 			(enum bh_path_op)op, path, loc_at(ps, l->tok[i].col)};
 	}
-	return 0;
+	return r;
 }
 
 /* Environment. */
@@ -165,15 +178,12 @@ static int env_name_arg(struct bh_parser *ps, const struct bh_token *t,
 static int env_names(struct bh_parser *ps, const struct bh_line *l,
 		     enum bh_env_op op)
 {
-	if (l->n < 3)
-		return bh_perr(ps, l->tok[1].col,
-			       "list one or more variable names, e.g. env keep "
-			       "LANG LC_*",
-			       "env %s needs at least one name",
-			       l->tok[1].text);
-	for (size_t i = 2; i < l->n; i++) {
+	int r = need_words(ps, l, 3, 1, "name",
+			   "list one or more variable names, e.g. env keep "
+			   "LANG LC_*");
+	for (size_t i = 2; i < l->n && r == 0; i++) {
 		const struct bh_token *t = &l->tok[i];
-		int r = env_name_arg(ps, t, true);
+		r = env_name_arg(ps, t, true);
 		if (r < 0)
 			return r;
 		bool all = t->text[strspn(t->text, "*")] == '\0';
@@ -191,7 +201,7 @@ static int env_names(struct bh_parser *ps, const struct bh_line *l,
 				       "defeats the filter");
 		env_add(ps, op, bh_xstrdup(t->text), NULL, t->col);
 	}
-	return 0;
+	return r;
 }
 
 static int env_set(struct bh_parser *ps, const struct bh_line *l)
@@ -328,13 +338,10 @@ static int net_hosts(struct bh_parser *ps, const struct bh_line *l,
 		     bool allow)
 {
 	struct bh_policy *p = ps->p;
-	if (l->n < 3)
-		return bh_perr(ps, l->tok[1].col,
-			       "list host names with optional ports, e.g. net "
-			       "allow registry.npmjs.org github.com:443",
-			       "net %s needs at least one host",
-			       l->tok[1].text);
-	for (size_t i = 2; i < l->n; i++) {
+	int r = need_words(ps, l, 3, 1, "host",
+			   "list host names with optional ports, e.g. net "
+			   "allow registry.npmjs.org github.com:443");
+	for (size_t i = 2; i < l->n && r == 0; i++) {
 		const struct bh_token *t = &l->tok[i];
 		const char *why = NULL, *hint = NULL;
 		unsigned port = 0;
@@ -355,7 +362,7 @@ static int net_hosts(struct bh_parser *ps, const struct bh_line *l,
 		p->hosts[p->n_hosts++] = (struct bh_host_rule){
 			allow, host, port, loc_at(ps, t->col)};
 	}
-	return 0;
+	return r;
 }
 
 static const char *const net_subs[] = {"none", "allow", "deny", "unix"};
@@ -480,12 +487,10 @@ static int dir_seccomp(struct bh_parser *ps, const struct bh_line *l,
 			       h ? h : "seccomp takes allow or deny",
 			       "unknown seccomp sub-command '%s'", shown);
 	}
-	if (l->n < 3)
-		return bh_perr(ps, l->tok[1].col,
-			       "list syscall names or @groups, e.g. seccomp "
-			       "deny ptrace",
-			       "seccomp %s needs at least one syscall", sub);
-	for (size_t i = 2; i < l->n; i++) {
+	int r = need_words(ps, l, 3, 1, "syscall",
+			   "list syscall names or @groups, e.g. seccomp deny "
+			   "ptrace");
+	for (size_t i = 2; i < l->n && r == 0; i++) {
 		const struct bh_token *t = &l->tok[i];
 		if (!bh_syscall_name_valid(t->text)) {
 			cleanup_free char *shown = bh_tok_show(t->text);
@@ -500,7 +505,7 @@ static int dir_seccomp(struct bh_parser *ps, const struct bh_line *l,
 		p->syscalls[p->n_syscalls++] = (struct bh_syscall_rule){
 			allow, bh_xstrdup(t->text), loc_at(ps, t->col)};
 	}
-	return 0;
+	return r;
 }
 
 /* Checks that the directive has exactly `want` arguments. */
