@@ -174,8 +174,8 @@ static int open_state_dir(const char *dir, struct bh_error **err)
 		struct stat lst;
 		if (lstat(dir, &lst) == 0 && S_ISLNK(lst.st_mode))
 			return bh_error_set(err, BH_EK_SYSTEM, ELOOP,
-					    "refusing state directory %s: it is "
-					    "a symbolic link",
+					    "refusing state directory %s: "
+					    "it is a symbolic link",
 					    dir);
 		return bh_error_sys(err, e, "opening %s", dir);
 	}
@@ -256,8 +256,9 @@ int bh_audit_open(const char *path, struct bh_audit **out,
 		  struct bh_error **err)
 {
 	const char *slash = strrchr(path, '/');
-	cleanup_free char *dir = slash ? bh_xstrndup(path, (size_t)(slash - path))
-				       : bh_xstrdup(".");
+	cleanup_free char *dir =
+		slash ? bh_xstrndup(path, (size_t)(slash - path))
+		      : bh_xstrdup(".");
 	const char *name = slash ? slash + 1 : path;
 	if (dir[0] == '\0') {
 		free(dir);
@@ -265,7 +266,8 @@ int bh_audit_open(const char *path, struct bh_audit **out,
 	}
 	if (name[0] == '\0')
 		return bh_error_set(err, BH_EK_SYSTEM, EINVAL,
-				    "audit log path %s names a directory", path);
+				    "audit log path %s names a directory",
+				    path);
 
 	cleanup_fd int dfd = open_state_dir(dir, err);
 	if (dfd < 0)

@@ -166,7 +166,8 @@ static int report_fail(const struct bh_report *r,
 		bh_strbuf_printf(&sb, "%s:%u:%u: ", it->loc.file, it->loc.line,
 				 it->loc.col);
 	if (it->status == BH_ENF_DEGRADED)
-		bh_strbuf_printf(&sb, "%s is enforced only in part by the %s tier",
+		bh_strbuf_printf(&sb,
+				 "%s is enforced only in part by the %s tier",
 				 it->rule, r->tier);
 	else
 		bh_strbuf_printf(&sb, "%s cannot be enforced by the %s tier",
@@ -293,8 +294,8 @@ void *bh_report_to_json(const struct bh_report *r)
 		const struct bh_report_item *it = &r->items[i];
 		json_t *o = json_object();
 		json_object_set_new(o, "rule", bh_audit_json_string(it->rule));
-		json_object_set_new(o, "status",
-				    json_string(bh_enforcement_name(it->status)));
+		const char *status = bh_enforcement_name(it->status);
+		json_object_set_new(o, "status", json_string(status));
 		json_object_set_new(o, "class",
 				    json_string(rule_class_name(it->cls)));
 		json_object_set_new(o, "mechanism", opt_string(it->mechanism));

@@ -86,6 +86,11 @@ static const char *jstr(const json_t *o, const char *key)
 	return json_string_value(json_object_get(o, key));
 }
 
+static long long jint(const json_t *o, const char *key)
+{
+	return (long long)json_integer_value(json_object_get(o, key));
+}
+
 /* A copy of s safe to print: control characters (C0, DEL, C1) as \xNN or
  * \u00NN, everything else as is.  Caller frees. */
 static char *safe_dup(const char *s)
@@ -127,8 +132,7 @@ static char *join_argv(const json_t *argv)
 	struct bh_strbuf sb = BH_STRBUF_INIT;
 	size_t i;
 	json_t *v;
-	json_array_foreach(argv, i, v)
-	{
+	for (i = 0; (v = json_array_get(argv, i)); i++) {
 		const char *w = json_string_value(v);
 		if (!w)
 			continue;
@@ -247,7 +251,8 @@ static int select_cb(void *ctx, void *record, unsigned line)
 		return 0;
 	}
 	/* ASCII: the same JSON, and no raw C1 control reaches a terminal. */
-	cleanup_free char *text = json_dumps(r, JSON_COMPACT | JSON_ENSURE_ASCII);
+	cleanup_free char *text =
+		json_dumps(r, JSON_COMPACT | JSON_ENSURE_ASCII);
 	if (!text || fputs(text, stdout) == EOF || putchar('\n') == EOF) {
 		c->out_err = errno ? errno : EIO;
 		return 1;
@@ -312,23 +317,23 @@ static void field_int(struct bh_strbuf *sb, const char *label,
 				 (long long)json_integer_value(v));
 }
 
-/* The items a tier did not fully enforce, with how and where. */
+/* The items a tier did not fully enforce, with how and where, laid out as
+ * bh_report_format_text() does. */
+#define REPORT_INDENT "                 "
 static void describe_report(struct bh_strbuf *sb, const json_t *start)
 {
 	const json_t *items = json_object_get(start, "report");
 	const json_t *sum = json_object_get(start, "report_summary");
 	if (json_is_object(sum))
-		bh_strbuf_printf(
-			sb, "%-11s %lld enforced, %lld degraded, %lld unsupported\n",
-			"enforcement",
-			(long long)json_integer_value(json_object_get(sum, "enforced")),
-			(long long)json_integer_value(json_object_get(sum, "degraded")),
-			(long long)json_integer_value(
-				json_object_get(sum, "unsupported")));
+		bh_strbuf_printf(sb,
+				 "%-11s %lld enforced, %lld degraded, %lld "
+				 "unsupported\n",
+				 "enforcement", jint(sum, "enforced"),
+				 jint(sum, "degraded"),
+				 jint(sum, "unsupported"));
 	size_t i;
 	json_t *it;
-	json_array_foreach(items, i, it)
-	{
+	for (i = 0; (it = json_array_get(items, i)); i++) {
 		const char *status = jstr(it, "status");
 		if (!status || strcmp(status, "enforced") == 0)
 			continue;
@@ -336,15 +341,13 @@ static void describe_report(struct bh_strbuf *sb, const json_t *start)
 		put_safe(sb, jstr(it, "rule"));
 		put_opt(sb, "  [", jstr(it, "mechanism"), "]");
 		bh_strbuf_putc(sb, '\n');
-		put_opt(sb, "                 how:  ", jstr(it, "detail"), "\n");
+		put_opt(sb, REPORT_INDENT "how:  ", jstr(it, "detail"), "\n");
 		const json_t *loc = json_object_get(it, "location");
 		if (jstr(loc, "file")) {
-			put_opt(sb, "                 from: ", jstr(loc, "file"),
+			put_opt(sb, REPORT_INDENT "from: ", jstr(loc, "file"),
 				"");
-			bh_strbuf_printf(
-				sb, ":%lld:%lld\n",
-				(long long)json_integer_value(json_object_get(loc, "line")),
-				(long long)json_integer_value(json_object_get(loc, "col")));
+			bh_strbuf_printf(sb, ":%lld:%lld\n", jint(loc, "line"),
+					 jint(loc, "col"));
 		}
 	}
 }
@@ -360,9 +363,12 @@ static void describe_start(struct bh_strbuf *sb, const json_t *r)
 	const json_t *prof = json_object_get(r, "profile");
 	field(sb, "profile", jstr(prof, "name"));
 	field(sb, "  hash", jstr(prof, "hash"));
+	const json_t *sources = json_object_get(prof, "sources");
+	const json_t *refused = json_object_get(r, "env_refused");
+	const json_t *env = json_object_get(r, "env");
 	size_t i;
 	json_t *v;
-	json_array_foreach(json_object_get(prof, "sources"), i, v)
+	for (i = 0; (v = json_array_get(sources, i)); i++)
 		field(sb, "  from", json_string_value(v));
 	field(sb, "tier", jstr(r, "tier"));
 	field(sb, "  note", jstr(r, "tier_note"));
@@ -370,18 +376,15 @@ static void describe_start(struct bh_strbuf *sb, const json_t *r)
 	field_int(sb, "sandbox uid", json_object_get(r, "sandbox_uid"));
 	describe_report(sb, r);
 
-	const json_t *env = json_object_get(r, "env");
 	if (json_is_array(env)) {
 		bh_strbuf_printf(sb, "%-11s", "env");
-		json_array_foreach(env, i, v)
-		{
+		for (i = 0; (v = json_array_get(env, i)); i++) {
 			bh_strbuf_putc(sb, ' ');
 			put_safe(sb, json_string_value(v));
 		}
 		bh_strbuf_putc(sb, '\n');
 	}
-	json_array_foreach(json_object_get(r, "env_refused"), i, v)
-	{
+	for (i = 0; (v = json_array_get(refused, i)); i++) {
 		bh_strbuf_printf(sb, "%-11s ", "refused");
 		put_safe(sb, jstr(v, "name"));
 		put_opt(sb, ": ", jstr(v, "reason"), "");
@@ -393,7 +396,8 @@ static void describe_start(struct bh_strbuf *sb, const json_t *r)
 static void describe_end(struct bh_strbuf *sb, const json_t *r)
 {
 	cleanup_free char *when = local_time(jstr(r, "time"));
-	cleanup_free char *st = bh_audit_status_text(json_object_get(r, "status"));
+	cleanup_free char *st =
+		bh_audit_status_text(json_object_get(r, "status"));
 	field(sb, "ended", when);
 	field(sb, "status", st);
 	field_int(sb, "exit code", json_object_get(r, "exit_code"));
@@ -404,16 +408,12 @@ static void describe_end(struct bh_strbuf *sb, const json_t *r)
 	}
 	const json_t *pk = json_object_get(r, "peaks");
 	if (json_is_object(pk))
-		bh_strbuf_printf(
-			sb,
-			"%-11s max RSS %lld kB, user %lld ms, system %lld ms, "
-			"%lld processes killed at end\n",
-			"peaks",
-			(long long)json_integer_value(json_object_get(pk, "maxrss_kb")),
-			(long long)json_integer_value(json_object_get(pk, "utime_ms")),
-			(long long)json_integer_value(json_object_get(pk, "stime_ms")),
-			(long long)json_integer_value(
-				json_object_get(pk, "processes_killed_at_end")));
+		bh_strbuf_printf(sb,
+				 "%-11s max RSS %lld kB, user %lld ms, system "
+				 "%lld ms, %lld processes killed at end\n",
+				 "peaks", jint(pk, "maxrss_kb"),
+				 jint(pk, "utime_ms"), jint(pk, "stime_ms"),
+				 jint(pk, "processes_killed_at_end"));
 }
 
 /* Any other event: its time and name, and its own fields as JSON. */
@@ -445,8 +445,7 @@ static void print_session(const char *id, const json_t *records)
 	size_t i;
 	json_t *r;
 	bool ended = false;
-	json_array_foreach(records, i, r)
-	{
+	for (i = 0; (r = json_array_get(records, i)); i++) {
 		const char *event = jstr(r, "event");
 		if (event && strcmp(event, "start") == 0) {
 			describe_start(&sb, r);
@@ -650,8 +649,9 @@ int bh_cmd_log(int argc, char **argv)
 	if (!path) {
 		default_path = bh_audit_default_path();
 		if (!default_path)
-			return bh_cli_usage(argv[0], "no home directory to find "
-						     "the log in; use --file");
+			return bh_cli_usage(argv[0],
+					    "no home directory to find the "
+					    "log in; use --file");
 		path = default_path;
 	}
 	unsigned bad = 0;
