@@ -30,6 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/fsutil.h"
 #include "core/strbuf.h"
 #include "core/util.h"
 
@@ -138,23 +139,6 @@ void *bh_audit_record_new(const char *session, const char *event)
 			 bh_audit_json_string(session), "event", event);
 }
 
-/* mkdir -p, each new component 0700 (the XDG spec's mode for state). */
-static int mkdir_parents(const char *dir, struct bh_error **err)
-{
-	cleanup_free char *p = bh_xstrdup(dir);
-	for (char *s = p + 1;; s++) {
-		if (*s != '/' && *s != '\0')
-			continue;
-		char saved = *s;
-		*s = '\0';
-		if (mkdir(p, 0700) < 0 && errno != EEXIST)
-			return bh_error_sys(err, errno, "creating %s", p);
-		*s = saved;
-		if (saved == '\0')
-			return 0;
-	}
-}
-
 /*
  * Opens the directory that holds the log and checks it is one the sandbox
  * cannot have planted or redirected: a real directory (O_NOFOLLOW: not a
@@ -164,9 +148,10 @@ static int mkdir_parents(const char *dir, struct bh_error **err)
  */
 static int open_state_dir(const char *dir, struct bh_error **err)
 {
-	int r = mkdir_parents(dir, err);
+	/* Each new component 0700: the XDG spec's mode for state. */
+	int r = bh_mkdir_p(dir, 0700);
 	if (r < 0)
-		return r;
+		return bh_error_sys(err, -r, "creating %s", dir);
 	cleanup_fd int dfd =
 		open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (dfd < 0) {
