@@ -1,0 +1,614 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The built-in secret rules: by name (variable and config-key names that say
+ * "secret") and by value (the published formats of real credentials).
+ *
+ * What the value rules defend against: a credential that reaches the
+ * sandbox, the audit log or a terminal because nobody recognised it.  What
+ * they must not do: flag git SHAs, UUIDs, paths, base64 of short words or
+ * documentation placeholders, because a detector that cries wolf gets
+ * allow-listed wholesale.  So every rule is anchored on a vendor prefix or a
+ * secret-like name, bounded on both sides, and, where the format has
+ * structure (a checksum, a decodable header), checked by a validator.
+ *
+ * Documentation examples: AWS's published example key pair
+ * (AKIAIOSFODNN7EXAMPLE / wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY) and
+ * anything else carrying EXAMPLE, XXXX..., PLACEHOLDER and the like is NOT
+ * flagged: it cannot authenticate anywhere, it appears in every tutorial,
+ * test suite and SDK, and a real random key contains such a word with
+ * negligible probability (a 7-letter word in 16 base32 characters: under
+ * 10^-9).  See docs/environment.md.
+ *
+ * Pure: no system calls.  Validators may decode into stack buffers; those
+ * are wiped before returning.
+ */
+#include "secrets/rules.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#include "core/util.h"
+
+/* Boundaries: a token must not be glued to more token characters, or it is
+ * part of something longer (an identifier, a hash, another token). */
+#define BL "(?<![A-Za-z0-9_])"
+#define BR "(?![A-Za-z0-9_])"
+#define BLD "(?<![A-Za-z0-9_-])"
+#define BRD "(?![A-Za-z0-9_-])"
+/* "name = value" in its usual spellings: =, :, :=, =>, quoted or not. */
+#define ASSIGN "[\"']?[ \\t]{0,5}(?::=|=>|=|:)[ \\t]{0,5}[\"']?"
+
+/* ---- small pure helpers ------------------------------------------------ */
+
+static double log2_pos(double x)
+{
+	/* log2 without libm: x = m * 2^e, m in [1,2), then
+	 * ln m = 2 atanh((m-1)/(m+1)), whose series converges fast there. */
+	int e = 0;
+	while (x >= 2.0) {
+		x /= 2.0;
+		e++;
+	}
+	while (x < 1.0) {
+		x *= 2.0;
+		e--;
+	}
+	double y = (x - 1.0) / (x + 1.0), y2 = y * y, term = y, sum = 0;
+	for (int k = 1; k < 40; k += 2) {
+		sum += term / k;
+		term *= y2;
+	}
+	return e + 2.0 * sum / 0.69314718055994530942;
+}
+
+double bh_shannon_entropy(const char *s, size_t n)
+{
+	size_t count[256] = {0};
+	double h = 0;
+	if (n == 0)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		count[(unsigned char)s[i]]++;
+	for (int c = 0; c < 256; c++) {
+		if (!count[c])
+			continue;
+		double p = (double)count[c] / (double)n;
+		h -= p * log2_pos(p);
+	}
+	return h;
+}
+
+/* Is c one of the bytes of set?  (strchr() would also match c == 0.) */
+static bool in_set(char c, const char *set)
+{
+	for (; *set; set++)
+		if (*set == c)
+			return true;
+	return false;
+}
+
+static int lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+static bool contains_ci(const char *s, size_t n, const char *needle)
+{
+	size_t m = strlen(needle);
+	for (size_t i = 0; i + m <= n; i++) {
+		size_t j = 0;
+		while (j < m && lower((unsigned char)s[i + j]) == needle[j])
+			j++;
+		if (j == m)
+			return true;
+	}
+	return false;
+}
+
+static bool equals_ci(const char *s, size_t n, const char *word)
+{
+	size_t m = strlen(word);
+	if (m != n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (lower((unsigned char)s[i]) != word[i])
+			return false;
+	return true;
+}
+
+/* Documentation placeholders and masked values, not secrets. */
+static bool is_placeholder(const char *s, size_t n)
+{
+	static const char *const words[] = {
+		"example", "xxxxxx",  "placeholder", "redacted", "dummy",
+		"sample",  "your_",   "your-",       "<your",    "changeme",
+		"******",  "......",  "000000000",   "123456789", "abcdefgh",
+		"insert",  "replace", "fake_",       "_here",    "-here",
+	};
+	for (size_t i = 0; i < BH_ARRAY_SIZE(words); i++)
+		if (contains_ci(s, n, words[i]))
+			return true;
+	/* Runs of one character ("aaaaaaaa", "00000000"). */
+	size_t run = 1;
+	for (size_t i = 1; i < n; i++) {
+		run = s[i] == s[i - 1] ? run + 1 : 1;
+		if (run >= 8)
+			return true;
+	}
+	return false;
+}
+
+/* Decodes standard or URL-safe base64 (padding optional) into out, up to
+ * cap bytes.  Returns the decoded length, or -1 on a byte outside both
+ * alphabets.  Stops quietly when out is full. */
+static long b64_decode(const char *s, size_t n, unsigned char *out, size_t cap)
+{
+	uint32_t acc = 0;
+	int bits = 0;
+	size_t o = 0;
+	while (n && s[n - 1] == '=')
+		n--;
+	for (size_t i = 0; i < n && o < cap; i++) {
+		int c = (unsigned char)s[i], v;
+		if (c >= 'A' && c <= 'Z')
+			v = c - 'A';
+		else if (c >= 'a' && c <= 'z')
+			v = c - 'a' + 26;
+		else if (c >= '0' && c <= '9')
+			v = c - '0' + 52;
+		else if (c == '+' || c == '-')
+			v = 62;
+		else if (c == '/' || c == '_')
+			v = 63;
+		else
+			return -1;
+		acc = (acc << 6) | (uint32_t)v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			out[o++] = (unsigned char)(acc >> bits);
+		}
+	}
+	return (long)o;
+}
+
+/* ---- validators -------------------------------------------------------- */
+
+/* A random token: not a placeholder and not visibly patterned. */
+static bool v_random(const char *s, size_t n)
+{
+	return !is_placeholder(s, n) && bh_shannon_entropy(s, n) >= 3.0;
+}
+
+/* A human- or machine-chosen value next to a secret-like name.  Rejects
+ * what is not a value at all: references to other variables, templates,
+ * paths, URLs without credentials, keywords, placeholders. */
+static bool v_assigned(const char *s, size_t n)
+{
+	static const char *const words[] = {
+		"null",      "none",     "nil",   "true",     "false",
+		"undefined", "required", "empty", "optional", "string",
+		"password",  "secret",   "token", "disabled", "enabled",
+	};
+	if (n < 8)
+		return false;
+	if (in_set(s[0], "$%<{*~./\\!&@#") || contains_ci(s, n, "://") ||
+	    contains_ci(s, n, "${") || contains_ci(s, n, "{{") ||
+	    contains_ci(s, n, "$("))
+		return false;
+	for (size_t i = 0; i < BH_ARRAY_SIZE(words); i++)
+		if (equals_ci(s, n, words[i]))
+			return false;
+	return v_random(s, n);
+}
+
+static bool v_aws_key_id(const char *s, size_t n)
+{
+	/* AWS's documentation example ends in EXAMPLE; see the top. */
+	return !is_placeholder(s, n);
+}
+
+static bool v_aws_secret(const char *s, size_t n)
+{
+	return !is_placeholder(s, n) && bh_shannon_entropy(s, n) >= 4.0;
+}
+
+/* Discord bot tokens start with the bot's user id (a decimal snowflake) in
+ * base64: decoding it is a cheap structural check. */
+static bool v_discord(const char *s, size_t n)
+{
+	const char *dot = memchr(s, '.', n);
+	unsigned char id[32];
+	if (!dot)
+		return false;
+	long k = b64_decode(s, (size_t)(dot - s), id, sizeof(id));
+	bool ok = k >= 17 && k <= 20;
+	for (long i = 0; ok && i < k; i++)
+		ok = id[i] >= '0' && id[i] <= '9';
+	explicit_bzero(id, sizeof(id));
+	return ok && v_random(s, n);
+}
+
+/* A JWT: the header decodes to a JSON object naming its algorithm, the
+ * payload to a JSON object. */
+static bool v_jwt(const char *s, size_t n)
+{
+	const char *d1 = memchr(s, '.', n);
+	const char *d2 = d1 ? memchr(d1 + 1, '.', n - (size_t)(d1 + 1 - s)) : NULL;
+	unsigned char buf[96];
+	if (!d2)
+		return false;
+	long k = b64_decode(s, (size_t)(d1 - s), buf, sizeof(buf) - 1);
+	bool ok = k > 0 && buf[0] == '{' &&
+		  memmem(buf, (size_t)k, "\"alg\"", 5) != NULL;
+	if (ok) {
+		k = b64_decode(d1 + 1, (size_t)(d2 - d1 - 1), buf, 8);
+		ok = k > 0 && buf[0] == '{';
+	}
+	explicit_bzero(buf, sizeof(buf));
+	return ok;
+}
+
+/* HTTP Basic credentials decode to "user:password". */
+static bool v_basic(const char *s, size_t n)
+{
+	unsigned char buf[256];
+	long k = b64_decode(s, n, buf, sizeof(buf));
+	bool ok = k >= 3 && memchr(buf, ':', (size_t)k) != NULL;
+	for (long i = 0; ok && i < k; i++)
+		ok = buf[i] >= 0x20 && buf[i] < 0x7f;
+	explicit_bzero(buf, sizeof(buf));
+	return ok && !is_placeholder(s, n);
+}
+
+/* A PEM private key block with a real body (not "..." in a README). */
+static bool v_pem(const char *s, size_t n)
+{
+	const char *body = memmem(s + 5, n - 5, "-----", 5);
+	size_t b64 = 0;
+	if (!body)
+		return false;
+	body += 5;
+	const char *end = memmem(body, n - (size_t)(body - s), "-----", 5);
+	if (!end)
+		end = s + n;
+	for (const char *p = body; p < end; p++)
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		    (*p >= '0' && *p <= '9') || *p == '+' || *p == '/')
+			b64++;
+	return b64 >= 64 && !is_placeholder(body, (size_t)(end - body));
+}
+
+/* The password of scheme://user:password@host. */
+static bool v_url_password(const char *s, size_t n)
+{
+	static const char *const words[] = {
+		"password", "pass", "passwd", "pwd",  "pw",  "secret",
+		"user",     "username", "token", "x",   "xxx", "***",
+		"****",     "changeme", "foo",  "bar", "test",
+	};
+	bool digits = n <= 5;
+	for (size_t i = 0; digits && i < n; i++)
+		digits = s[i] >= '0' && s[i] <= '9';
+	if (digits) /* host:port@..., not a password */
+		return false;
+	if (in_set(s[0], "$%<{*"))
+		return false;
+	for (size_t i = 0; i < BH_ARRAY_SIZE(words); i++)
+		if (equals_ci(s, n, words[i]))
+			return false;
+	return !is_placeholder(s, n);
+}
+
+/* age secret keys are Bech32 (BIP 173) with the HRP "age-secret-key-": the
+ * checksum makes a false positive practically impossible. */
+static uint32_t bech32_step(uint32_t pre)
+{
+	static const uint32_t gen[5] = {0x3b6a57b2, 0x26508e6d, 0x1ea119fa,
+					0x3d4233dd, 0x2a1462b3};
+	uint32_t b = pre >> 25, chk = (pre & 0x1ffffff) << 5;
+	for (int i = 0; i < 5; i++)
+		if ((b >> i) & 1)
+			chk ^= gen[i];
+	return chk;
+}
+
+static bool v_bech32(const char *s, size_t n)
+{
+	static const char charset[] = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
+	const char *sep = NULL;
+	uint32_t chk = 1;
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '1')
+			sep = s + i;
+	if (!sep || sep == s)
+		return false;
+	size_t hrp = (size_t)(sep - s);
+	for (size_t i = 0; i < hrp; i++)
+		chk = bech32_step(chk) ^ ((unsigned)lower((unsigned char)s[i]) >> 5);
+	chk = bech32_step(chk);
+	for (size_t i = 0; i < hrp; i++)
+		chk = bech32_step(chk) ^ ((unsigned)lower((unsigned char)s[i]) & 31);
+	for (const char *p = sep + 1; p < s + n; p++) {
+		const char *v = strchr(charset, lower((unsigned char)*p));
+		if (!v || !*p)
+			return false;
+		chk = bech32_step(chk) ^ (uint32_t)(v - charset);
+	}
+	return chk == 1;
+}
+
+/* ---- value rules ------------------------------------------------------- */
+
+/*
+ * Order matters only for ties (same bytes, same length): the earlier rule
+ * names the match.  Context rules (BH_SRULE_CONTEXT) give way to any format
+ * rule that overlaps them.
+ */
+static const struct bh_secret_rule value_rules[] = {
+	/* Cloud providers. */
+	{"aws-access-key-id", "AWS access key ID",
+	 BL "(?:AKIA|ASIA|ABIA|ACCA|A3T[A-Z0-9])[A-Z2-7]{16}" BR, v_aws_key_id, 0},
+	{"aws-secret-access-key", "AWS secret access key",
+	 "(?i:aws)[A-Za-z0-9_.-]{0,20}?(?i:secret)[A-Za-z0-9_.-]{0,20}?" ASSIGN
+	 "(?<s>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])", v_aws_secret, 0},
+	{"aws-session-token", "AWS temporary session token",
+	 "(?<![A-Za-z0-9/+])(?:IQoJb3JpZ2luX2V[jk]|FwoGZXIvYXdzE)[A-Za-z0-9/+]{100,4000}={0,2}",
+	 v_random, 0},
+	{"google-api-key", "Google API key",
+	 BLD "AIza[0-9A-Za-z_-]{35}" BRD, v_random, 0},
+	{"google-oauth-client-secret", "Google OAuth client secret",
+	 BLD "GOCSPX-[A-Za-z0-9_-]{28}" BRD, v_random, 0},
+	{"google-oauth-access-token", "Google OAuth access token",
+	 BL "ya29\\.[0-9A-Za-z_-]{30,2000}" BRD, v_random, 0},
+	{"azure-storage-key", "Azure storage or Service Bus account key",
+	 "(?<![A-Za-z])(?:AccountKey|SharedAccessKey)=(?<s>[A-Za-z0-9+/]{43,86}={0,2})",
+	 v_random, 0},
+	{"azure-sas-signature", "Azure shared access signature",
+	 "[?&]sig=(?<s>(?:[A-Za-z0-9/+]|%2[BbFf]){40,120}(?:=|%3[Dd]){0,2})",
+	 v_random, 0},
+	{"azure-ad-client-secret", "Azure AD (Entra ID) client secret",
+	 "(?<![A-Za-z0-9_~.-])[A-Za-z0-9_~.]{3}[0-9]Q~[A-Za-z0-9_~.-]{31,34}(?![A-Za-z0-9_~.-])",
+	 v_random, 0},
+	{"alibaba-access-key-id", "Alibaba Cloud access key ID",
+	 BL "LTAI[A-Za-z0-9]{20}" BR, v_random, 0},
+	{"digitalocean-token", "DigitalOcean token",
+	 BL "do[opr]_v1_[a-f0-9]{64}" BR, v_random, 0},
+	{"heroku-api-key", "Heroku API key",
+	 BLD "HRKU-[A-Za-z0-9_-]{50,70}" BRD, v_random, 0},
+
+	/* Source hosting and CI. */
+	{"github-pat", "GitHub personal access token (classic)",
+	 BL "ghp_[A-Za-z0-9]{36,251}" BR, v_random, 0},
+	{"github-oauth-token", "GitHub OAuth access token",
+	 BL "gho_[A-Za-z0-9]{36,251}" BR, v_random, 0},
+	{"github-user-token", "GitHub App user-to-server token",
+	 BL "ghu_[A-Za-z0-9]{36,251}" BR, v_random, 0},
+	{"github-app-token", "GitHub App installation (server-to-server) token",
+	 BL "ghs_[A-Za-z0-9]{36,251}" BR, v_random, 0},
+	{"github-refresh-token", "GitHub refresh token",
+	 BL "ghr_[A-Za-z0-9]{36,251}" BR, v_random, 0},
+	{"github-fine-grained-pat", "GitHub fine-grained personal access token",
+	 BL "github_pat_[A-Za-z0-9]{22}_[A-Za-z0-9]{59}" BR, v_random, 0},
+	{"gitlab-pat", "GitLab personal, project or group access token",
+	 BLD "glpat-[A-Za-z0-9_-]{20,300}(?:\\.[A-Za-z0-9_-]{2,20}){0,3}" BRD,
+	 v_random, 0},
+	{"gitlab-token", "GitLab deploy, runner, trigger or job token",
+	 BLD "gl(?:dt|rt|ptt|cbt|soat|ffct|imt|oas|ft|agent)-[A-Za-z0-9_-]{20,300}" BRD,
+	 v_random, 0},
+	{"bitbucket-app-password", "Bitbucket app password",
+	 BL "ATBB[A-Za-z0-9_=.-]{32,}" BR, v_random, 0},
+	{"atlassian-api-token", "Atlassian API token",
+	 BLD "ATATT3[A-Za-z0-9_=-]{150,250}(?![A-Za-z0-9_=-])", v_random, 0},
+	{"buildkite-token", "Buildkite API token",
+	 BL "bkua_[a-f0-9]{40}" BR, v_random, 0},
+	{"terraform-cloud-token", "Terraform Cloud / HCP Terraform API token",
+	 BL "[A-Za-z0-9]{14}\\.atlasv1\\.[A-Za-z0-9_=-]{60,70}" BRD, v_random, 0},
+	{"pulumi-token", "Pulumi access token",
+	 BL "pul-[a-f0-9]{40}" BR, v_random, 0},
+	{"vault-token", "HashiCorp Vault token",
+	 BL "hv[sbr]\\.[A-Za-z0-9_-]{24,300}" BRD, v_random, 0},
+	{"doppler-token", "Doppler token",
+	 BL "dp\\.(?:pt|st|sa|ct|scim|audit)\\.[A-Za-z0-9]{40,44}" BR, v_random, 0},
+	{"onepassword-service-token", "1Password service account token",
+	 BL "ops_eyJ[A-Za-z0-9+/=_-]{100,2000}", v_random, 0},
+	{"tailscale-key", "Tailscale auth or API key",
+	 BL "tskey-(?:api|auth|client|webhook|scim)-[A-Za-z0-9]{6,}-[A-Za-z0-9]{20,}" BR,
+	 v_random, 0},
+	{"docker-hub-pat", "Docker Hub personal access token",
+	 BL "dckr_pat_[A-Za-z0-9_-]{27}" BRD, v_random, 0},
+	{"databricks-token", "Databricks personal access token",
+	 BL "dapi[a-f0-9]{32}(?:-[0-9])?" BR, v_random, 0},
+	{"grafana-token", "Grafana service-account or Cloud token",
+	 BL "(?:glsa_[A-Za-z0-9]{32}_[A-Fa-f0-9]{8}|glc_[A-Za-z0-9+/]{32,400}={0,2})" BR,
+	 v_random, 0},
+	{"sentry-token", "Sentry auth token",
+	 BL "(?:sntrys_eyJ[A-Za-z0-9+/=_-]{80,1000}|sntryu_[a-f0-9]{64})" BRD,
+	 v_random, 0},
+	{"newrelic-api-key", "New Relic user API key",
+	 BL "NRAK-[A-Z0-9]{27}" BR, v_random, 0},
+	{"dynatrace-token", "Dynatrace API token",
+	 BL "dt0c01\\.[A-Z0-9]{24}\\.[A-Z0-9]{64}" BR, v_random, 0},
+
+	/* Package registries. */
+	{"npm-token", "npm access token",
+	 BL "npm_[A-Za-z0-9]{36}" BR, v_random, 0},
+	{"pypi-token", "PyPI upload token",
+	 BLD "pypi-AgE(?:IcHlwaS5vcmc|NdGVzdC5weXBpLm9yZw)[A-Za-z0-9_-]{50,}" BRD,
+	 v_random, 0},
+	{"rubygems-api-key", "RubyGems API key",
+	 BL "rubygems_[a-f0-9]{48}" BR, v_random, 0},
+	{"artifactory-api-key", "JFrog Artifactory API key",
+	 BL "AKCp[A-Za-z0-9]{69}" BR, v_random, 0},
+
+	/* AI providers. */
+	{"anthropic-api-key", "Anthropic API key",
+	 BLD "sk-ant-(?:api|admin)[0-9]{2}-[A-Za-z0-9_-]{80,120}" BRD, v_random, 0},
+	{"anthropic-oauth-token", "Anthropic OAuth token",
+	 BLD "sk-ant-o(?:at|rt)[0-9]{2}-[A-Za-z0-9_-]{80,120}" BRD, v_random, 0},
+	{"openai-api-key", "OpenAI API key",
+	 BLD "sk-(?:(?:proj|svcacct|admin)-[A-Za-z0-9_-]{40,300}|[A-Za-z0-9]{20}T3BlbkFJ[A-Za-z0-9]{20})" BRD,
+	 v_random, 0},
+	{"openrouter-api-key", "OpenRouter API key",
+	 BLD "sk-or-v1-[a-f0-9]{64}" BRD, v_random, 0},
+	{"deepseek-api-key", "DeepSeek API key",
+	 BLD "sk-[a-f0-9]{32}" BRD, v_random, 0},
+	{"huggingface-token", "Hugging Face access token",
+	 BL "hf_[A-Za-z0-9]{34}" BR, v_random, 0},
+	{"replicate-token", "Replicate API token",
+	 BL "r8_[A-Za-z0-9]{37}" BR, v_random, 0},
+	{"groq-api-key", "Groq API key",
+	 BL "gsk_[A-Za-z0-9]{52}" BR, v_random, 0},
+	{"xai-api-key", "xAI API key",
+	 BLD "xai-[A-Za-z0-9]{80}" BRD, v_random, 0},
+	{"perplexity-api-key", "Perplexity API key",
+	 BLD "pplx-[A-Za-z0-9]{48}" BRD, v_random, 0},
+	{"langsmith-api-key", "LangSmith API key",
+	 BL "lsv2_(?:pt|sk)_[a-f0-9]{32}_[a-f0-9]{10}" BR, v_random, 0},
+
+	/* Communication and SaaS. */
+	{"slack-token", "Slack bot, user or workspace token",
+	 BLD "xox[abeoprs]-[0-9]{6,16}-[A-Za-z0-9-]{20,250}" BRD, v_random, 0},
+	{"slack-app-token", "Slack app-level token",
+	 BLD "xapp-[0-9]-[A-Z0-9]{6,}-[0-9]{6,}-[a-f0-9]{32,}" BRD, v_random, 0},
+	{"slack-webhook-url", "Slack incoming webhook URL",
+	 "(?:https?://)?hooks\\.slack\\.com/services/T[A-Z0-9]{6,12}/B[A-Z0-9]{6,12}/[A-Za-z0-9]{20,32}" BR,
+	 v_random, 0},
+	{"discord-bot-token", "Discord bot token",
+	 BLD "[MNO][A-Za-z0-9_-]{23,27}\\.[A-Za-z0-9_-]{6}\\.[A-Za-z0-9_-]{27,40}" BRD,
+	 v_discord, 0},
+	{"discord-webhook-url", "Discord webhook URL",
+	 "https://(?:ptb\\.|canary\\.)?discord(?:app)?\\.com/api/webhooks/[0-9]{17,20}/[A-Za-z0-9_-]{60,68}" BRD,
+	 v_random, 0},
+	{"telegram-bot-token", "Telegram bot token",
+	 "(?<![0-9])[0-9]{8,10}:AA[A-Za-z0-9_-]{33}" BRD, v_random, 0},
+	{"stripe-secret-key", "Stripe live secret or restricted key",
+	 BL "(?:sk|rk)_live_[A-Za-z0-9]{24,247}" BR, v_random, 0},
+	{"stripe-webhook-secret", "Stripe webhook signing secret",
+	 BL "whsec_[A-Za-z0-9+/]{32,}" BR, v_random, 0},
+	{"square-token", "Square access token or application secret",
+	 BLD "sq0(?:atp|csp)-[A-Za-z0-9_-]{22,43}" BRD, v_random, 0},
+	{"shopify-token", "Shopify access token or shared secret",
+	 BL "shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}" BR, v_random, 0},
+	{"twilio-api-key", "Twilio API key",
+	 BL "SK[0-9a-f]{32}" BR, v_random, 0},
+	{"sendgrid-api-key", "SendGrid API key",
+	 BLD "SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}" BRD, v_random, 0},
+	{"mailgun-api-key", "Mailgun API key",
+	 BLD "(?:key-[0-9a-f]{32}|[0-9a-f]{32}-[0-9a-f]{8}-[0-9a-f]{8})" BRD,
+	 v_random, 0},
+	{"postman-api-key", "Postman API key",
+	 BL "PMAK-[a-f0-9]{24}-[a-f0-9]{34}" BR, v_random, 0},
+	{"linear-api-key", "Linear API key",
+	 BL "lin_api_[A-Za-z0-9]{40}" BR, v_random, 0},
+	{"notion-token", "Notion integration token",
+	 BL "(?:secret_[A-Za-z0-9]{43}|ntn_[A-Za-z0-9]{46})" BR, v_random, 0},
+	{"supabase-token", "Supabase access token",
+	 BL "sbp_[a-f0-9]{40}" BR, v_random, 0},
+	{"planetscale-token", "PlanetScale token or password",
+	 BL "pscale_(?:tkn|pw|oauth)_[A-Za-z0-9_.-]{32,64}" BRD, v_random, 0},
+	{"mapbox-secret-token", "Mapbox secret access token",
+	 BL "sk\\.eyJ[A-Za-z0-9_-]{50,}\\.[A-Za-z0-9_-]{20,}" BRD, v_random, 0},
+
+	/* Keys and structured tokens. */
+	{"private-key", "PEM private key",
+	 "-----BEGIN ((?:RSA |DSA |EC |ENCRYPTED |ANY )?)PRIVATE KEY-----"
+	 "(?:[\\s\\S]{0,20000}?-----END \\1PRIVATE KEY-----|[A-Za-z0-9+/=\\s\\\\:,.-]{0,8000})",
+	 v_pem, 0},
+	{"openssh-private-key", "OpenSSH private key",
+	 "-----BEGIN OPENSSH PRIVATE KEY-----"
+	 "(?:[\\s\\S]{0,20000}?-----END OPENSSH PRIVATE KEY-----|[A-Za-z0-9+/=\\s\\\\]{0,8000})",
+	 v_pem, 0},
+	{"pgp-private-key", "PGP private key block",
+	 "-----BEGIN PGP PRIVATE KEY BLOCK-----"
+	 "(?:[\\s\\S]{0,40000}?-----END PGP PRIVATE KEY BLOCK-----|[A-Za-z0-9+/=\\s\\\\:,.-]{0,16000})",
+	 v_pem, 0},
+	{"putty-private-key", "PuTTY private key",
+	 "PuTTY-User-Key-File-[0-9]: [^\\r\\n]{1,100}[\\s\\S]{0,8000}?Private-MAC: [0-9a-f]{40,64}",
+	 v_random, 0},
+	{"age-secret-key", "age encryption secret key",
+	 BL "AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}" BR, v_bech32, 0},
+	{"jwt", "JSON Web Token",
+	 BLD "eyJ[A-Za-z0-9_-]{10,}\\.eyJ[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]{16,}" BRD,
+	 v_jwt, 0},
+
+	/* Recognised by the name beside the value. */
+	{"url-password", "password in a URL",
+	 "(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{1,30}://[^\\s:/?#@\"'<>\\[\\]]{0,256}:"
+	 "(?<s>[^\\s/?#\"'<>]{1,256})@(?=[A-Za-z0-9\\[])",
+	 v_url_password, BH_SRULE_CONTEXT},
+	{"http-bearer-token", "bearer token in an Authorization header",
+	 "(?i:authorization)" ASSIGN "(?i:bearer|token)[ \\t]+(?<s>[A-Za-z0-9._~+/-]{16,}=*)",
+	 v_random, BH_SRULE_CONTEXT},
+	{"http-basic-auth", "credentials in an HTTP Basic Authorization header",
+	 "(?i:authorization)" ASSIGN "(?i:basic)[ \\t]+(?<s>[A-Za-z0-9+/]{4,}={0,2})",
+	 v_basic, BH_SRULE_CONTEXT},
+	{"netrc-password", "password in a .netrc entry",
+	 "(?<![A-Za-z0-9_])(?:machine[ \\t\\r\\n]+\\S+|default)(?:[ \\t\\r\\n]+(?:login|account)[ \\t\\r\\n]+\\S+){0,2}"
+	 "[ \\t\\r\\n]+password[ \\t\\r\\n]+(?<s>\\S{1,256})",
+	 v_url_password, BH_SRULE_CONTEXT},
+	{"secret-assignment", "high-entropy value assigned to a secret-like name",
+	 "(?<![A-Za-z0-9_.-])[A-Za-z0-9_.-]{0,40}?"
+	 "(?i:password|passwd|passphrase|pwd|secret|token|api[_.-]?key|apikey|"
+	 "access[_.-]?key|private[_.-]?key|secret[_.-]?key|signing[_.-]?key|"
+	 "encryption[_.-]?key|master[_.-]?key|client[_.-]?secret|credentials?|auth)"
+	 ASSIGN "(?<s>[^\\s\"'`,;<>(){}\\[\\]]{8,256})",
+	 v_assigned, BH_SRULE_CONTEXT},
+};
+
+/* ---- name rules -------------------------------------------------------- */
+
+#define SEP "[_.-]"
+
+/*
+ * Matched case-insensitively against a whole variable or config-key name;
+ * the first matching rule names it.  Beyond "the value is a secret": names
+ * that point at delegated authority (an agent socket, a bus, a Kerberos
+ * ticket cache) are treated as secrets too, since whoever holds them can
+ * act as the user.  Deliberately not matched: TOKENIZERS_PARALLELISM,
+ * GIT_AUTHOR_*, PWD/OLDPWD, KEYBOARD, XKB_*, KEYTIMEOUT, GPG_TTY,
+ * XDG_SESSION_ID, primaryKey-style camelCase database keys.
+ */
+static const struct bh_name_rule name_rules[] = {
+	{"name-authority", "delegated authority: an agent socket, bus or ticket cache",
+	 "^(?:SSH_AUTH_SOCK|GPG_AGENT_INFO|XAUTHORITY|DBUS_SESSION_BUS_ADDRESS|"
+	 "KRB5CCNAME|KRB5_KTNAME|KRB5_CLIENT_KTNAME|GNOME_KEYRING_CONTROL)$|"
+	 SEP "AUTH" SEP "SOCK$"},
+	{"name-cloud", "cloud provider credential",
+	 "^AZURE_|^ARM_CLIENT_(?:SECRET|CERTIFICATE)|^AWS_CONTAINER_|^AWS_WEB_IDENTITY_|"
+	 "^GOOGLE_(?:APPLICATION_)?CREDENTIALS|^CLOUDSDK_AUTH_|^GOOGLE_OAUTH_ACCESS_TOKEN$"},
+	{"name-connection-string", "database or service URL with credentials",
+	 "^DATABASE_URL$|(?:^|" SEP ")(?:DB|DATABASE|REDIS|MONGO(?:DB)?|POSTGRES(?:QL)?|PG|"
+	 "MYSQL|MARIADB|MSSQL|AMQP|RABBITMQ|BROKER|ELASTIC(?:SEARCH)?|KAFKA|NATS|"
+	 "CLICKHOUSE|CACHE|QUEUE)" SEP "?(?:URL|URI|DSN)$|(?:^|" SEP ")DSN$|"
+	 "CONN(?:ECTION)?" SEP "?STR(?:ING)?$"},
+	{"name-private-key", "private key", "PRIVATE" SEP "?KEY"},
+	{"name-api-key", "API key", "API" SEP "?KEY"},
+	{"name-password", "password",
+	 "PASSWORD|PASSWD|PASSPHRASE|PASSFILE|(?:^|" SEP ")PASS(?:" SEP "|$)|." SEP "PWD$"},
+	{"name-secret", "secret", "SECRET"},
+	{"name-token", "token",
+	 "(?:^|" SEP ")TOKENS?(?:" SEP "|$)|TOKEN$|(?:^|" SEP ")JWT(?:" SEP "|V2|$)"},
+	{"name-key", "key",
+	 "(?:^|" SEP ")KEY(?:S|" SEP "?ID)?$|"
+	 "(?:ACCESS|SECRET|MASTER|ENCRYPTION|SIGNING|CLIENT|SERVICE|ACCOUNT|SESSION|"
+	 "LICENSE|DEPLOY|WEBHOOK|APP|AUTH|HMAC|SHARED|SUBSCRIPTION)" SEP "?KEY"},
+	{"name-pat", "personal access token", "(?:^|" SEP ")PAT$"},
+	{"name-credentials", "credentials",
+	 "CREDENTIAL|(?:^|" SEP ")CREDS?(?:" SEP "|$)|(?:^|" SEP ")NETRC$"},
+	{"name-auth", "authentication value",
+	 "(?:^|" SEP ")AUTH(?:" SEP "|$)|AUTHORIZATION$|AUTH" SEP "?(?:HEADER|STRING)$"},
+	{"name-cookie", "cookie", "(?:^|" SEP ")COOKIES?(?:" SEP "|$)|COOKIE$"},
+};
+
+const struct bh_secret_rule *bh_secret_value_rules(size_t *n)
+{
+	*n = BH_ARRAY_SIZE(value_rules);
+	return value_rules;
+}
+
+const struct bh_name_rule *bh_secret_name_rules(size_t *n)
+{
+	*n = BH_ARRAY_SIZE(name_rules);
+	return name_rules;
+}
