@@ -176,9 +176,22 @@ int bh_lex_line(struct bh_parser *ps, const char *s, size_t len,
 			continue;
 		}
 		/* '#' starts a comment only where a word would start:
-		 * "/a#b" is a path, "read /a # note" has a comment. */
-		if (s[i] == '#')
+		 * "/a#b" is a path, "read /a # note" has a comment.  A
+		 * comment is checked too: a direction override in a comment
+		 * is how "Trojan Source" makes code look commented out. */
+		if (s[i] == '#') {
+			for (size_t j = i; j < len;) {
+				size_t n = is_blank(s, len, j)
+						   ? 1
+						   : char_check(s, len, j, true,
+								&why, &hint);
+				if (n == 0)
+					return bh_perr(ps, (unsigned)j + 1,
+						       hint, "%s", why);
+				j += n;
+			}
 			break;
+		}
 
 		struct bh_strbuf word = BH_STRBUF_INIT;
 		unsigned col = (unsigned)i + 1;

@@ -272,7 +272,10 @@ static int env_prepend(struct bh_parser *ps, const struct bh_line *l)
 	struct bh_strbuf sb = BH_STRBUF_INIT;
 	for (size_t i = 3; i < l->n; i++) {
 		char *dir = NULL;
-		r = path_arg(ps, &l->tok[i], NULL, &dir);
+		r = path_arg(ps, &l->tok[i],
+			     "give absolute directories: a relative entry is "
+			     "looked up wherever the command happens to be",
+			     &dir);
 		if (r == 0 && strchr(dir, ':'))
 			r = bh_perr(ps, l->tok[i].col,
 				    "':' separates the entries of a list; "
