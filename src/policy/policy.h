@@ -21,7 +21,8 @@
 #include "core/error.h"
 
 /* Where a rule was written.  `file` points into the policy's own string
- * table and lives as long as the policy. */
+ * table (strtab) and lives as long as the policy; a rule without a place
+ * (a default) has file == NULL. */
 struct bh_loc {
 	const char *file; /* "builtin:default", "/home/u/x.profile", ... */
 	unsigned line;    /* 1-based */
@@ -178,7 +179,11 @@ struct bh_policy_vars {
  * directory; the reader decides).  On success sets *text (caller frees) and
  * *display (caller frees; the name used in error locations, normally the
  * absolute path) and returns 0; on failure fills err (ENOENT when there is no
- * such profile).
+ * such profile).  The parser sees text only up to its first NUL byte, so a
+ * reader must refuse a file that holds one (rules after it would be
+ * silently dropped).  Names never reach a reader relative: an include is
+ * either absolute or a bare name ([A-Za-z0-9_.-], no leading dot), which
+ * the reader looks up in ~/.config/bulkhead/profiles/NAME.profile.
  */
 struct bh_profile_reader {
 	int (*read)(void *ctx, const char *name, char **text, char **display,
@@ -189,7 +194,11 @@ struct bh_profile_reader {
 /*
  * Loads the profile `spec`: a built-in name, else what `reader` finds.
  * Includes are resolved the same way (built-ins first, then the reader for
- * absolute paths only), cycle-safe, to a depth of 16.
+ * bare names and absolute paths; relative paths are errors), cycle-safe,
+ * to a depth of 16; a profile included twice is read once.
+ * An error inside an included profile is located there and names the
+ * include chain: "/a.profile:3:1: unknown directive 'raed' (included from
+ * /b.profile:1:9, t.profile:2:9)".
  * Caller frees *out with bh_policy_free().  Errors are BH_EK_PROFILE with the
  * message "file:line:col: message" and a hint.
  */
