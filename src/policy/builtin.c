@@ -25,9 +25,9 @@ const struct bh_builtin_profile *bh_builtin_find(const char *name)
 }
 
 static const char *const tier_names[] = {
-	[BH_TIER_UNSET] = "unset",     [BH_TIER_KERNEL] = "kernel",
-	[BH_TIER_NAMESPACE] = "namespace", [BH_TIER_GVISOR] = "gvisor",
-	[BH_TIER_MICROVM] = "microvm", [BH_TIER_AUTO] = "auto",
+    [BH_TIER_UNSET] = "unset",	       [BH_TIER_KERNEL] = "kernel",
+    [BH_TIER_NAMESPACE] = "namespace", [BH_TIER_GVISOR] = "gvisor",
+    [BH_TIER_MICROVM] = "microvm",     [BH_TIER_AUTO] = "auto",
 };
 
 const char *bh_tier_name(enum bh_tier_id t)
@@ -62,9 +62,9 @@ int bh_tier_strength(enum bh_tier_id t)
 const char *bh_path_op_name(enum bh_path_op op)
 {
 	static const char *const names[] = {
-		[BH_PATH_READ] = "read",       [BH_PATH_WRITE] = "write",
-		[BH_PATH_EXEC] = "exec",       [BH_PATH_HIDE] = "hide",
-		[BH_PATH_PROTECT] = "protect", [BH_PATH_TMPFS] = "tmpfs",
+	    [BH_PATH_READ] = "read",	   [BH_PATH_WRITE] = "write",
+	    [BH_PATH_EXEC] = "exec",	   [BH_PATH_HIDE] = "hide",
+	    [BH_PATH_PROTECT] = "protect", [BH_PATH_TMPFS] = "tmpfs",
 	};
 	return (unsigned)op < BH_ARRAY_SIZE(names) ? names[op] : "?";
 }
@@ -72,10 +72,10 @@ const char *bh_path_op_name(enum bh_path_op op)
 const char *bh_env_op_name(enum bh_env_op op)
 {
 	static const char *const names[] = {
-		[BH_ENV_KEEP] = "keep",
-		[BH_ENV_SET] = "set",
-		[BH_ENV_UNSET] = "unset",
-		[BH_ENV_ALLOW_UNSAFE] = "allow-unsafe",
+	    [BH_ENV_KEEP] = "keep",
+	    [BH_ENV_SET] = "set",
+	    [BH_ENV_UNSET] = "unset",
+	    [BH_ENV_ALLOW_UNSAFE] = "allow-unsafe",
 	};
 	return (unsigned)op < BH_ARRAY_SIZE(names) ? names[op] : "?";
 }

@@ -84,9 +84,8 @@ char *bh_policy_dump(const struct bh_policy *p, bool with_locations)
 		const struct bh_env_rule *e = &p->env[i];
 		bh_strbuf_printf(&sb, "env %s ", bh_env_op_name(e->op));
 		if (e->op == BH_ENV_SET) {
-			cleanup_free char *kv =
-				bh_xasprintf("%s=%s", e->name,
-					     e->value ? e->value : "");
+			cleanup_free char *kv = bh_xasprintf(
+			    "%s=%s", e->name, e->value ? e->value : "");
 			bh_put_word(&sb, kv, true);
 		} else {
 			bh_strbuf_puts(&sb, e->name);
@@ -164,8 +163,8 @@ static json_t *json_paths(const struct bh_policy *p)
 	json_t *a = json_array();
 	for (size_t i = 0; i < p->n_paths; i++) {
 		json_t *o = json_object();
-		json_object_set_new(o, "op",
-				    json_string(bh_path_op_name(p->paths[i].op)));
+		json_object_set_new(
+		    o, "op", json_string(bh_path_op_name(p->paths[i].op)));
 		json_object_set_new(o, "path", jstr(p->paths[i].path));
 		json_object_set_new(o, "loc", jloc(&p->paths[i].loc));
 		json_array_append_new(a, o);
@@ -179,7 +178,8 @@ static json_t *json_env(const struct bh_policy *p)
 	for (size_t i = 0; i < p->n_env; i++) {
 		const struct bh_env_rule *e = &p->env[i];
 		json_t *o = json_object();
-		json_object_set_new(o, "op", json_string(bh_env_op_name(e->op)));
+		json_object_set_new(o, "op",
+				    json_string(bh_env_op_name(e->op)));
 		json_object_set_new(o, "name", jstr(e->name));
 		if (e->op == BH_ENV_SET)
 			json_object_set_new(o, "value",
@@ -201,8 +201,8 @@ static json_t *json_net(const struct bh_policy *p)
 		json_object_set_new(r, "action",
 				    json_string(h->allow ? "allow" : "deny"));
 		json_object_set_new(r, "host", jstr(h->host));
-		json_object_set_new(r, "port", h->port ? json_integer(h->port)
-						       : json_null());
+		json_object_set_new(
+		    r, "port", h->port ? json_integer(h->port) : json_null());
 		json_object_set_new(r, "loc", jloc(&h->loc));
 		json_array_append_new(rules, r);
 	}
@@ -218,10 +218,10 @@ static json_t *json_net(const struct bh_policy *p)
 static json_t *json_limits(const struct bh_policy *p)
 {
 	static const char *const units[BH_LIMIT__COUNT] = {
-		[BH_LIMIT_MEMORY] = "bytes",   [BH_LIMIT_PIDS] = "tasks",
-		[BH_LIMIT_CPU] = "millicores", [BH_LIMIT_CPUTIME] = "seconds",
-		[BH_LIMIT_TIME] = "ms",        [BH_LIMIT_FSIZE] = "bytes",
-		[BH_LIMIT_NOFILE] = "files",
+	    [BH_LIMIT_MEMORY] = "bytes",   [BH_LIMIT_PIDS] = "tasks",
+	    [BH_LIMIT_CPU] = "millicores", [BH_LIMIT_CPUTIME] = "seconds",
+	    [BH_LIMIT_TIME] = "ms",	   [BH_LIMIT_FSIZE] = "bytes",
+	    [BH_LIMIT_NOFILE] = "files",
 	};
 	json_t *o = json_object();
 	for (int k = 0; k < BH_LIMIT__COUNT; k++) {
@@ -231,7 +231,7 @@ static json_t *json_limits(const struct bh_policy *p)
 		bh_limit_format(k, p->limits[k].value, &text);
 		json_t *l = json_object();
 		json_object_set_new(
-			l, "value", json_integer((json_int_t)p->limits[k].value));
+		    l, "value", json_integer((json_int_t)p->limits[k].value));
 		json_object_set_new(l, "unit", json_string(units[k]));
 		json_object_set_new(l, "text", json_string(text.buf));
 		json_object_set_new(l, "loc", jloc(&p->limits[k].loc));
@@ -247,8 +247,8 @@ static json_t *json_seccomp(const struct bh_policy *p)
 	for (size_t i = 0; i < p->n_syscalls; i++) {
 		json_t *o = json_object();
 		json_object_set_new(
-			o, "action",
-			json_string(p->syscalls[i].allow ? "allow" : "deny"));
+		    o, "action",
+		    json_string(p->syscalls[i].allow ? "allow" : "deny"));
 		json_object_set_new(o, "name", jstr(p->syscalls[i].name));
 		json_object_set_new(o, "loc", jloc(&p->syscalls[i].loc));
 		json_array_append_new(a, o);
@@ -276,8 +276,8 @@ void *bh_policy_to_json(const struct bh_policy *p)
 	json_object_set_new(o, "min_tier", json_tier(p->min_tier));
 	json_object_set_new(o, "strict", json_boolean(p->strict));
 	json_object_set_new(
-		o, "home",
-		json_string(p->home == BH_HOME_HOST ? "host" : "private"));
+	    o, "home",
+	    json_string(p->home == BH_HOME_HOST ? "host" : "private"));
 	json_object_set_new(o, "paths", json_paths(p));
 	json_object_set_new(o, "env", json_env(p));
 	json_object_set_new(o, "net", json_net(p));

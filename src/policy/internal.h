@@ -40,7 +40,7 @@ struct bh_line {
 /* A profile being read: one frame per level of include. */
 struct bh_frame {
 	const char *file; /* display name, in the policy's string table */
-	unsigned line;    /* line being parsed */
+	unsigned line;	  /* line being parsed */
 	unsigned inc_col; /* column of the include argument being followed */
 };
 

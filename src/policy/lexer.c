@@ -141,7 +141,8 @@ static int lex_quoted(struct bh_parser *ps, const char *s, size_t len,
 			return 0;
 		}
 		if (s[j] == '\\') {
-			if (j + 1 < len && (s[j + 1] == '"' || s[j + 1] == '\\')) {
+			if (j + 1 < len &&
+			    (s[j + 1] == '"' || s[j + 1] == '\\')) {
 				bh_strbuf_putc(word, s[j + 1]);
 				j += 2;
 				continue;
@@ -182,9 +183,9 @@ int bh_lex_line(struct bh_parser *ps, const char *s, size_t len,
 		if (s[i] == '#') {
 			for (size_t j = i; j < len;) {
 				size_t n = is_blank(s, len, j)
-						   ? 1
-						   : char_check(s, len, j, true,
-								&why, &hint);
+					       ? 1
+					       : char_check(s, len, j, true,
+							    &why, &hint);
 				if (n == 0)
 					return bh_perr(ps, (unsigned)j + 1,
 						       hint, "%s", why);
@@ -205,8 +206,8 @@ int bh_lex_line(struct bh_parser *ps, const char *s, size_t len,
 					    "quotes, as \"\\\\\"",
 					    "backslash outside quotes");
 			} else {
-				size_t n = char_check(s, len, i, false, &why,
-						      &hint);
+				size_t n =
+				    char_check(s, len, i, false, &why, &hint);
 				if (n == 0)
 					r = bh_perr(ps, (unsigned)i + 1, hint,
 						    "%s", why);
@@ -287,7 +288,7 @@ int bh_expand(struct bh_parser *ps, const struct bh_token *t, char **out)
 			break;
 		}
 		cleanup_free char *name =
-			bh_xstrndup(s + i + 2, (size_t)(end - (s + i + 2)));
+		    bh_xstrndup(s + i + 2, (size_t)(end - (s + i + 2)));
 		size_t idx = BH_ARRAY_SIZE(var_names);
 		for (size_t k = 0; k < BH_ARRAY_SIZE(var_names); k++)
 			if (strcmp(name, var_names[k]) == 0)
@@ -296,12 +297,11 @@ int bh_expand(struct bh_parser *ps, const struct bh_token *t, char **out)
 			cleanup_free char *shown = bh_tok_show(name);
 			const char *guess = var_guess(name);
 			cleanup_free char *h =
-				guess ? bh_xasprintf("did you mean ${%s}?",
-						     guess)
-				      : bh_xstrdup("the variables are "
-						   "${WORKSPACE}, ${HOME} and "
-						   "${TMPDIR}; write $$ for a "
-						   "literal $");
+			    guess ? bh_xasprintf("did you mean ${%s}?", guess)
+				  : bh_xstrdup("the variables are "
+					       "${WORKSPACE}, ${HOME} and "
+					       "${TMPDIR}; write $$ for a "
+					       "literal $");
 			r = bh_perr(ps, t->col, h, "unknown variable ${%s}",
 				    shown);
 			break;

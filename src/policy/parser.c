@@ -70,9 +70,8 @@ static struct bh_loc loc_at(const struct bh_parser *ps, unsigned col)
  * Checks that the line has at least `min` words; otherwise an error at
  * word `at` (the directive, or its sub-command) saying what is missing.
  */
-static int need_words(struct bh_parser *ps, const struct bh_line *l,
-		      size_t min, size_t at, const char *what,
-		      const char *hint)
+static int need_words(struct bh_parser *ps, const struct bh_line *l, size_t min,
+		      size_t at, const char *what, const char *hint)
 {
 	if (l->n >= min)
 		return 0;
@@ -100,17 +99,17 @@ static int path_arg(struct bh_parser *ps, const struct bh_token *t,
 		if (relative_hint)
 			hint = bh_xstrdup(relative_hint);
 		else if (t->text[0] == '~')
-			hint = bh_xstrdup("write ${HOME} instead of ~ (profiles "
-					  "are not expanded by a shell)");
+			hint =
+			    bh_xstrdup("write ${HOME} instead of ~ (profiles "
+				       "are not expanded by a shell)");
 		else if (t->text[0] == '$')
 			hint = bh_xstrdup("the variable's value must be an "
 					  "absolute path");
 		else
 			hint = bh_xasprintf(
-				"paths must be absolute; use ${WORKSPACE}/%s "
-				"for one in the workspace",
-				shown + (bh_str_has_prefix(shown, "./") ? 2
-									: 0));
+			    "paths must be absolute; use ${WORKSPACE}/%s "
+			    "for one in the workspace",
+			    shown + (bh_str_has_prefix(shown, "./") ? 2 : 0));
 	} else if (strcmp(why, "has a '..' component") == 0) {
 		hint = bh_xstrdup("write the path without '..': symlinks are "
 				  "not resolved in profiles, so '..' could "
@@ -122,8 +121,7 @@ static int path_arg(struct bh_parser *ps, const struct bh_token *t,
 	return bh_perr(ps, t->col, hint, "path '%s' %s", shown, why);
 }
 
-static int dir_paths(struct bh_parser *ps, const struct bh_line *l,
-		     unsigned op)
+static int dir_paths(struct bh_parser *ps, const struct bh_line *l, unsigned op)
 {
 	struct bh_policy *p = ps->p;
 
@@ -138,7 +136,7 @@ static int dir_paths(struct bh_parser *ps, const struct bh_line *l,
 		bh_xgrow((void **)&p->paths, &ps->cap_paths, p->n_paths + 1,
 			 sizeof(*p->paths));
 		p->paths[p->n_paths++] = (struct bh_path_rule){
-			(enum bh_path_op)op, path, loc_at(ps, l->tok[i].col)};
+		    (enum bh_path_op)op, path, loc_at(ps, l->tok[i].col)};
 	}
 	return r;
 }
@@ -149,10 +147,9 @@ static void env_add(struct bh_parser *ps, enum bh_env_op op, char *name,
 		    char *value, unsigned col)
 {
 	struct bh_policy *p = ps->p;
-	bh_xgrow((void **)&p->env, &ps->cap_env, p->n_env + 1,
-		 sizeof(*p->env));
+	bh_xgrow((void **)&p->env, &ps->cap_env, p->n_env + 1, sizeof(*p->env));
 	p->env[p->n_env++] =
-		(struct bh_env_rule){op, name, value, loc_at(ps, col)};
+	    (struct bh_env_rule){op, name, value, loc_at(ps, col)};
 }
 
 static int env_name_arg(struct bh_parser *ps, const struct bh_token *t,
@@ -207,8 +204,8 @@ static int env_names(struct bh_parser *ps, const struct bh_line *l,
 static int env_set(struct bh_parser *ps, const struct bh_line *l)
 {
 	static const char hint[] =
-		"write env set NAME=VALUE, one per line; quote a value "
-		"with spaces: env set NAME=\"a b\"";
+	    "write env set NAME=VALUE, one per line; quote a value "
+	    "with spaces: env set NAME=\"a b\"";
 	if (l->n != 3)
 		return bh_perr(ps, l->tok[l->n < 3 ? 1 : 3].col, hint,
 			       l->n < 3 ? "env set needs NAME=VALUE"
@@ -296,14 +293,14 @@ static int env_prepend(struct bh_parser *ps, const struct bh_line *l)
 	return 0;
 }
 
-static const char *const env_subs[] = {"keep", "set", "unset",
-				       "allow-unsafe", "prepend"};
+static const char *const env_subs[] = {"keep", "set", "unset", "allow-unsafe",
+				       "prepend"};
 
 static int dir_env(struct bh_parser *ps, const struct bh_line *l,
 		   unsigned unused)
 {
 	static const char hint[] =
-		"env takes keep, set, unset, allow-unsafe or prepend";
+	    "env takes keep, set, unset, allow-unsafe or prepend";
 	if (l->n < 2)
 		return bh_perr(ps, l->tok[0].col, hint,
 			       "env needs a sub-command");
@@ -321,7 +318,7 @@ static int dir_env(struct bh_parser *ps, const struct bh_line *l,
 	cleanup_free char *shown = bh_tok_show(sub);
 	const char *guess = bh_closest(sub, env_subs, BH_ARRAY_SIZE(env_subs));
 	cleanup_free char *h =
-		guess ? bh_xasprintf("did you mean 'env %s'?", guess) : NULL;
+	    guess ? bh_xasprintf("did you mean 'env %s'?", guess) : NULL;
 	return bh_perr(ps, l->tok[1].col, h ? h : hint,
 		       "unknown env sub-command '%s'", shown);
 }
@@ -337,8 +334,7 @@ static void net_reset(struct bh_policy *p)
 	p->net_unix_loc = (struct bh_loc){0};
 }
 
-static int net_hosts(struct bh_parser *ps, const struct bh_line *l,
-		     bool allow)
+static int net_hosts(struct bh_parser *ps, const struct bh_line *l, bool allow)
 {
 	struct bh_policy *p = ps->p;
 	int r = need_words(ps, l, 3, 1, "host",
@@ -363,7 +359,7 @@ static int net_hosts(struct bh_parser *ps, const struct bh_line *l,
 		bh_xgrow((void **)&p->hosts, &ps->cap_hosts, p->n_hosts + 1,
 			 sizeof(*p->hosts));
 		p->hosts[p->n_hosts++] = (struct bh_host_rule){
-			allow, host, port, loc_at(ps, t->col)};
+		    allow, host, port, loc_at(ps, t->col)};
 	}
 	return r;
 }
@@ -386,11 +382,12 @@ static int dir_net(struct bh_parser *ps, const struct bh_line *l,
 	if (none || strcmp(sub, "unix") == 0) {
 		if (l->n > 2)
 			return bh_perr(ps, l->tok[2].col,
-				       none ? "net none turns all network "
-					      "access off; it takes nothing "
-					      "more"
-					    : "net unix allows AF_UNIX sockets; "
-					      "it takes nothing more",
+				       none
+					   ? "net none turns all network "
+					     "access off; it takes nothing "
+					     "more"
+					   : "net unix allows AF_UNIX sockets; "
+					     "it takes nothing more",
 				       "net %s takes no arguments", sub);
 		struct bh_loc loc = loc_at(ps, l->tok[1].col);
 		/* `net none` resets: a profile that includes one with
@@ -410,7 +407,7 @@ static int dir_net(struct bh_parser *ps, const struct bh_line *l,
 	cleanup_free char *shown = bh_tok_show(sub);
 	const char *guess = bh_closest(sub, net_subs, BH_ARRAY_SIZE(net_subs));
 	cleanup_free char *h =
-		guess ? bh_xasprintf("did you mean 'net %s'?", guess) : NULL;
+	    guess ? bh_xasprintf("did you mean 'net %s'?", guess) : NULL;
 	return bh_perr(ps, l->tok[1].col, h ? h : hint,
 		       "unknown net sub-command '%s'", shown);
 }
@@ -420,12 +417,11 @@ static int dir_net(struct bh_parser *ps, const struct bh_line *l,
 static int dir_limit(struct bh_parser *ps, const struct bh_line *l,
 		     unsigned unused)
 {
-	static const char *const keys[] = {"memory",  "pids", "cpu",
-					   "cputime", "time", "fsize",
-					   "nofile"};
+	static const char *const keys[] = {
+	    "memory", "pids", "cpu", "cputime", "time", "fsize", "nofile"};
 	static const char hint[] =
-		"write KEY VALUE pairs, e.g. limit memory 4G pids 512 time "
-		"30m; keys: memory, pids, cpu, cputime, time, fsize, nofile";
+	    "write KEY VALUE pairs, e.g. limit memory 4G pids 512 time "
+	    "30m; keys: memory, pids, cpu, cputime, time, fsize, nofile";
 	bool seen[BH_LIMIT__COUNT] = {false};
 
 	if (l->n < 2)
@@ -437,10 +433,10 @@ static int dir_limit(struct bh_parser *ps, const struct bh_line *l,
 		int k = bh_limit_from_name(kt->text);
 		if (k < 0) {
 			const char *guess =
-				bh_closest(kt->text, keys, BH_ARRAY_SIZE(keys));
+			    bh_closest(kt->text, keys, BH_ARRAY_SIZE(keys));
 			cleanup_free char *h =
-				guess ? bh_xasprintf("did you mean '%s'?", guess)
-				      : NULL;
+			    guess ? bh_xasprintf("did you mean '%s'?", guess)
+				  : NULL;
 			return bh_perr(ps, kt->col, h ? h : hint,
 				       "unknown limit '%s'", shown);
 		}
@@ -462,7 +458,7 @@ static int dir_limit(struct bh_parser *ps, const struct bh_line *l,
 				       kt->text, vshown, why);
 		}
 		ps->p->limits[k] =
-			(struct bh_limit_rule){true, v, loc_at(ps, kt->col)};
+		    (struct bh_limit_rule){true, v, loc_at(ps, kt->col)};
 	}
 	return 0;
 }
@@ -483,9 +479,8 @@ static int dir_seccomp(struct bh_parser *ps, const struct bh_line *l,
 		cleanup_free char *shown = bh_tok_show(sub);
 		const char *guess = bh_closest(sub, subs, BH_ARRAY_SIZE(subs));
 		cleanup_free char *h =
-			guess ? bh_xasprintf("did you mean 'seccomp %s'?",
-					     guess)
-			      : NULL;
+		    guess ? bh_xasprintf("did you mean 'seccomp %s'?", guess)
+			  : NULL;
 		return bh_perr(ps, l->tok[1].col,
 			       h ? h : "seccomp takes allow or deny",
 			       "unknown seccomp sub-command '%s'", shown);
@@ -506,14 +501,14 @@ static int dir_seccomp(struct bh_parser *ps, const struct bh_line *l,
 		bh_xgrow((void **)&p->syscalls, &ps->cap_syscalls,
 			 p->n_syscalls + 1, sizeof(*p->syscalls));
 		p->syscalls[p->n_syscalls++] = (struct bh_syscall_rule){
-			allow, bh_xstrdup(t->text), loc_at(ps, t->col)};
+		    allow, bh_xstrdup(t->text), loc_at(ps, t->col)};
 	}
 	return r;
 }
 
 /* Checks that the directive has exactly `want` arguments. */
-static int want_args(struct bh_parser *ps, const struct bh_line *l,
-		     size_t want, const char *hint)
+static int want_args(struct bh_parser *ps, const struct bh_line *l, size_t want,
+		     const char *hint)
 {
 	if (l->n == want + 1)
 		return 0;
@@ -543,10 +538,9 @@ static int dir_tier(struct bh_parser *ps, const struct bh_line *l,
 	if (id == BH_TIER_UNSET) {
 		cleanup_free char *shown = bh_tok_show(t->text);
 		const char *guess =
-			bh_closest(t->text, names, BH_ARRAY_SIZE(names));
+		    bh_closest(t->text, names, BH_ARRAY_SIZE(names));
 		cleanup_free char *h =
-			guess ? bh_xasprintf("did you mean '%s'?", guess)
-			      : NULL;
+		    guess ? bh_xasprintf("did you mean '%s'?", guess) : NULL;
 		return bh_perr(ps, t->col, h ? h : hint, "unknown tier '%s'",
 			       shown);
 	}
@@ -579,8 +573,8 @@ static int dir_home(struct bh_parser *ps, const struct bh_line *l,
 		    unsigned unused)
 {
 	static const char hint[] =
-		"home private gives an empty HOME; home host keeps the "
-		"host's HOME path (access still follows the rules)";
+	    "home private gives an empty HOME; home host keeps the "
+	    "host's HOME path (access still follows the rules)";
 	int r = want_args(ps, l, 1, hint);
 	if (r < 0)
 		return r;
@@ -598,8 +592,8 @@ static int dir_home(struct bh_parser *ps, const struct bh_line *l,
 
 /* Includes. */
 
-static int parse_source(struct bh_parser *ps, const char *id,
-			const char *text, size_t len);
+static int parse_source(struct bh_parser *ps, const char *id, const char *text,
+			size_t len);
 
 /* A name looked up among the built-ins and in the user's profile
  * directory: no slash, no leading dot. */
@@ -648,8 +642,7 @@ static int include_file(struct bh_parser *ps, const struct bh_token *t,
 		cleanup_free char *hint = not_found_hint(name);
 		return bh_perr(ps, t->col, hint, "no profile '%s'", shown);
 	}
-	int r = ps->reader->read(ps->reader->ctx, name, &text, &display,
-				 &rerr);
+	int r = ps->reader->read(ps->reader->ctx, name, &text, &display, &rerr);
 	if (r < 0 || !text || !display) {
 		bool enoent = r == -ENOENT || (rerr && rerr->code == ENOENT);
 		cleanup_free char *hint = enoent ? not_found_hint(name) : NULL;
@@ -690,7 +683,7 @@ static int dir_include(struct bh_parser *ps, const struct bh_line *l,
 		const struct bh_builtin_profile *b = bh_builtin_find(name);
 		if (b) {
 			cleanup_free char *id =
-				bh_xasprintf("builtin:%s", b->name);
+			    bh_xasprintf("builtin:%s", b->name);
 			return parse_source(ps, id, b->text, strlen(b->text));
 		}
 		return include_file(ps, t, name);
@@ -714,38 +707,38 @@ struct directive {
 };
 
 static const struct directive directives[] = {
-	{"include", dir_include, 0},
-	{"read", dir_paths, BH_PATH_READ},
-	{"write", dir_paths, BH_PATH_WRITE},
-	{"exec", dir_paths, BH_PATH_EXEC},
-	{"hide", dir_paths, BH_PATH_HIDE},
-	{"protect", dir_paths, BH_PATH_PROTECT},
-	{"tmpfs", dir_paths, BH_PATH_TMPFS},
-	{"env", dir_env, 0},
-	{"net", dir_net, 0},
-	{"limit", dir_limit, 0},
-	{"seccomp", dir_seccomp, 0},
-	{"tier", dir_tier, 0},
-	{"min-tier", dir_tier, 1},
-	{"strict", dir_strict, 0},
-	{"home", dir_home, 0},
+    {"include", dir_include, 0},
+    {"read", dir_paths, BH_PATH_READ},
+    {"write", dir_paths, BH_PATH_WRITE},
+    {"exec", dir_paths, BH_PATH_EXEC},
+    {"hide", dir_paths, BH_PATH_HIDE},
+    {"protect", dir_paths, BH_PATH_PROTECT},
+    {"tmpfs", dir_paths, BH_PATH_TMPFS},
+    {"env", dir_env, 0},
+    {"net", dir_net, 0},
+    {"limit", dir_limit, 0},
+    {"seccomp", dir_seccomp, 0},
+    {"tier", dir_tier, 0},
+    {"min-tier", dir_tier, 1},
+    {"strict", dir_strict, 0},
+    {"home", dir_home, 0},
 };
 
 /* Words from other sandboxes' profiles, and what they are here. */
 static const struct {
 	const char *word, *hint;
 } foreign[] = {
-	{"whitelist", "write 'read PATH' or 'write PATH' to grant a path"},
-	{"blacklist", "write 'hide PATH' to take a path away"},
-	{"read-only", "write 'read PATH' (or 'protect PATH' inside a "
-		      "writable tree)"},
-	{"ro", "write 'read PATH' (or 'protect PATH' inside a writable tree)"},
-	{"rw", "write 'write PATH'"},
-	{"read-write", "write 'write PATH'"},
-	{"deny", "write 'hide PATH' to take a path away"},
-	{"setenv", "write 'env set NAME=VALUE'"},
-	{"private-tmp", "write 'tmpfs /tmp'"},
-	{"net-none", "write 'net none'"},
+    {"whitelist", "write 'read PATH' or 'write PATH' to grant a path"},
+    {"blacklist", "write 'hide PATH' to take a path away"},
+    {"read-only", "write 'read PATH' (or 'protect PATH' inside a "
+		  "writable tree)"},
+    {"ro", "write 'read PATH' (or 'protect PATH' inside a writable tree)"},
+    {"rw", "write 'write PATH'"},
+    {"read-write", "write 'write PATH'"},
+    {"deny", "write 'hide PATH' to take a path away"},
+    {"setenv", "write 'env set NAME=VALUE'"},
+    {"private-tmp", "write 'tmpfs /tmp'"},
+    {"net-none", "write 'net none'"},
 };
 
 static int dispatch(struct bh_parser *ps, const struct bh_line *l)
@@ -804,8 +797,8 @@ static int parse_lines(struct bh_parser *ps, const char *text, size_t len)
  * cycle; one read before, elsewhere, is skipped: it has already added its
  * rules, and adding them again would only move its scalar settings later.
  */
-static int parse_source(struct bh_parser *ps, const char *id,
-			const char *text, size_t len)
+static int parse_source(struct bh_parser *ps, const char *id, const char *text,
+			size_t len)
 {
 	struct bh_policy *p = ps->p;
 
@@ -834,7 +827,7 @@ static int parse_source(struct bh_parser *ps, const char *id,
 
 	bh_strv_push(&p->sources, &p->n_sources, bh_xstrdup(id));
 	ps->frames[ps->depth++] =
-		(struct bh_frame){bh_policy_intern(p, id), 0, 0};
+	    (struct bh_frame){bh_policy_intern(p, id), 0, 0};
 	int r = parse_lines(ps, text, len);
 	if (r == 0)
 		ps->depth--;
@@ -849,16 +842,17 @@ static int finish(struct bh_parser *ps)
 	if (p->tier != BH_TIER_UNSET && p->tier != BH_TIER_AUTO &&
 	    p->min_tier != BH_TIER_UNSET &&
 	    bh_tier_strength(p->tier) < bh_tier_strength(p->min_tier)) {
-		ps->frames[0] = (struct bh_frame){p->tier_loc.file,
-						  p->tier_loc.line, 0};
+		ps->frames[0] =
+		    (struct bh_frame){p->tier_loc.file, p->tier_loc.line, 0};
 		ps->depth = 1;
-		return bh_perr(ps, p->tier_loc.col,
-			       "choose a tier at least as strong as min-tier, "
-			       "or tier auto",
-			       "tier %s is weaker than min-tier %s (set at %s:%u:%u)",
-			       bh_tier_name(p->tier), bh_tier_name(p->min_tier),
-			       p->min_tier_loc.file, p->min_tier_loc.line,
-			       p->min_tier_loc.col);
+		return bh_perr(
+		    ps, p->tier_loc.col,
+		    "choose a tier at least as strong as min-tier, "
+		    "or tier auto",
+		    "tier %s is weaker than min-tier %s (set at %s:%u:%u)",
+		    bh_tier_name(p->tier), bh_tier_name(p->min_tier),
+		    p->min_tier_loc.file, p->min_tier_loc.line,
+		    p->min_tier_loc.col);
 	}
 	return 0;
 }
@@ -870,10 +864,10 @@ static int parse_top(const char *name, const char *id, const char *text,
 {
 	struct bh_error *local = NULL;
 	struct bh_parser ps = {
-		.p = bh_xcalloc(1, sizeof(*ps.p)),
-		.vars = vars,
-		.reader = reader,
-		.err = err ? err : &local,
+	    .p = bh_xcalloc(1, sizeof(*ps.p)),
+	    .vars = vars,
+	    .reader = reader,
+	    .err = err ? err : &local,
 	};
 	ps.p->name = bh_xstrdup(name);
 	int r = parse_source(&ps, id, text, len);

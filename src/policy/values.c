@@ -148,7 +148,7 @@ static bool ipv4_valid(const char *h)
 	while (*c) {
 		size_t n = 0;
 		unsigned v = 0;
-		while (is_digit(c[n]) && n < 4)
+		while (n < 4 && is_digit(c[n]))
 			v = v * 10 + (unsigned)(c[n++] - '0');
 		/* A leading zero reads as octal to some resolvers. */
 		if (n == 0 || n > 3 || v > 255 || (n > 1 && c[0] == '0'))
@@ -216,8 +216,7 @@ static bool labels_valid(const char *h, size_t *count, const char **why,
 	}
 }
 
-static bool host_chars_valid(const char *h, const char **why,
-			     const char **hint)
+static bool host_chars_valid(const char *h, const char **why, const char **hint)
 {
 	for (const char *c = h; *c; c++) {
 		unsigned char u = (unsigned char)*c;
@@ -353,10 +352,10 @@ char *bh_host_parse(const char *s, unsigned *port, const char **why,
 /* Limits. */
 
 static const char *const limit_names[BH_LIMIT__COUNT] = {
-	[BH_LIMIT_MEMORY] = "memory", [BH_LIMIT_PIDS] = "pids",
-	[BH_LIMIT_CPU] = "cpu",       [BH_LIMIT_CPUTIME] = "cputime",
-	[BH_LIMIT_TIME] = "time",     [BH_LIMIT_FSIZE] = "fsize",
-	[BH_LIMIT_NOFILE] = "nofile",
+    [BH_LIMIT_MEMORY] = "memory", [BH_LIMIT_PIDS] = "pids",
+    [BH_LIMIT_CPU] = "cpu",	  [BH_LIMIT_CPUTIME] = "cputime",
+    [BH_LIMIT_TIME] = "time",	  [BH_LIMIT_FSIZE] = "fsize",
+    [BH_LIMIT_NOFILE] = "nofile",
 };
 
 const char *bh_limit_name(enum bh_limit_kind k)
@@ -472,7 +471,7 @@ static const struct {
 	const char *unit;
 	uint64_t ms;
 } duration_units[] = {
-	{"d", 86400000}, {"h", 3600000}, {"m", 60000}, {"s", 1000}, {"ms", 1},
+    {"d", 86400000}, {"h", 3600000}, {"m", 60000}, {"s", 1000}, {"ms", 1},
 };
 
 /* A whole number of seconds, or components like 1h30m in falling order. */
@@ -514,13 +513,13 @@ static enum num_err parse_duration(const char *s, uint64_t *out_ms)
 }
 
 static const char *const hint_bytes =
-	"sizes are bytes, or a number with K, M, G or T (binary, 1K = 1024): "
-	"512M, 1.5G, 4G";
+    "sizes are bytes, or a number with K, M, G or T (binary, 1K = 1024): "
+    "512M, 1.5G, 4G";
 static const char *const hint_cpu =
-	"cpu is a number of cores, e.g. 2 or 1.5 (at most three decimals), "
-	"or milli-cores such as 1500m";
+    "cpu is a number of cores, e.g. 2 or 1.5 (at most three decimals), "
+    "or milli-cores such as 1500m";
 static const char *const hint_duration =
-	"durations are like 90s, 30m, 2h, 1h30m or 1d, or a number of seconds";
+    "durations are like 90s, 30m, 2h, 1h30m or 1d, or a number of seconds";
 
 int bh_limit_parse(enum bh_limit_kind k, const char *s, uint64_t *out,
 		   const char **why, const char **hint)
@@ -555,9 +554,9 @@ int bh_limit_parse(enum bh_limit_kind k, const char *s, uint64_t *out,
 		max = k == BH_LIMIT_PIDS ? 4194304   /* PID_MAX_LIMIT */
 					 : 1u << 30; /* above any nr_open */
 		*hint = k == BH_LIMIT_PIDS
-				? "pids is a whole number from 1 to 4194304"
-				: "nofile is a whole number from 1 to "
-				  "1073741824";
+			    ? "pids is a whole number from 1 to 4194304"
+			    : "nofile is a whole number from 1 to "
+			      "1073741824";
 		if (s[0] && s[strspn(s, "0123456789")] == '\0')
 			e = parse_uint(s, &v) ? NUM_OK : NUM_BIG;
 		else
@@ -578,7 +577,8 @@ int bh_limit_parse(enum bh_limit_kind k, const char *s, uint64_t *out,
 	if (k == BH_LIMIT_CPUTIME) {
 		if (v % 1000) {
 			*why = "is not a whole number of seconds";
-			*hint = "cputime is counted in whole seconds (RLIMIT_CPU)";
+			*hint =
+			    "cputime is counted in whole seconds (RLIMIT_CPU)";
 			return -EINVAL;
 		}
 		v /= 1000;
@@ -617,7 +617,8 @@ void bh_limit_format(enum bh_limit_kind k, uint64_t v, struct bh_strbuf *sb)
 		while (u < 4 && v >> (10 * (u + 1)) &&
 		       (v & ((1ull << (10 * (u + 1))) - 1)) == 0)
 			u++;
-		bh_strbuf_printf(sb, "%llu", (unsigned long long)(v >> (10 * u)));
+		bh_strbuf_printf(sb, "%llu",
+				 (unsigned long long)(v >> (10 * u)));
 		if (u)
 			bh_strbuf_putc(sb, suffix[u - 1]);
 		break;

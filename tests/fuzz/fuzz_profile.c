@@ -20,13 +20,13 @@
 static const struct {
 	const char *name, *text;
 } files[] = {
-	{"/f/a.profile", "read /a\ninclude /f/b.profile\nnet allow a.example\n"},
-	{"/f/b.profile", "env set B=${HOME}\ninclude /f/a.profile\n"},
-	{"small", "tier namespace\nlimit pids 9\n"},
+    {"/f/a.profile", "read /a\ninclude /f/b.profile\nnet allow a.example\n"},
+    {"/f/b.profile", "env set B=${HOME}\ninclude /f/a.profile\n"},
+    {"small", "tier namespace\nlimit pids 9\n"},
 };
 
-static int fuzz_read(void *ctx, const char *name, char **text,
-		     char **display, struct bh_error **err)
+static int fuzz_read(void *ctx, const char *name, char **text, char **display,
+		     struct bh_error **err)
 {
 	for (size_t i = 0; i < BH_ARRAY_SIZE(files); i++) {
 		if (strcmp(name, files[i].name) == 0) {
@@ -50,15 +50,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (bh_policy_parse("fuzz", (const char *)data, size, &vars, &reader,
 			    &p, &err) < 0) {
-		if (!err || !err->msg || !err->hint || err->kind != BH_EK_PROFILE)
+		if (!err || !err->msg || !err->hint ||
+		    err->kind != BH_EK_PROFILE)
 			abort(); /* every error names its place and a hint */
 		bh_error_free(err);
 		return 0;
 	}
 	char *dump = bh_policy_dump(p, false);
-	if (bh_policy_parse("dump", dump, strlen(dump), &vars, NULL, &q,
-			    &err) < 0) {
-		fprintf(stderr, "dump does not parse: %s\n%s\n", err->msg, dump);
+	if (bh_policy_parse("dump", dump, strlen(dump), &vars, NULL, &q, &err) <
+	    0) {
+		fprintf(stderr, "dump does not parse: %s\n%s\n", err->msg,
+			dump);
 		abort();
 	}
 	char *again = bh_policy_dump(q, false);

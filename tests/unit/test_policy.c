@@ -37,9 +37,9 @@ TEST(policy_comments_and_blank_lines)
 TEST(policy_quotes)
 {
 	struct bh_policy *p =
-		tp_parse("read \"/a b\" \"/q\\\"x\" \"/bs\\\\y\" /c\"d e\"f "
-			 "\"/h#\"\n",
-			 NULL);
+	    tp_parse("read \"/a b\" \"/q\\\"x\" \"/bs\\\\y\" /c\"d e\"f "
+		     "\"/h#\"\n",
+		     NULL);
 	REQUIRE(p);
 	REQUIRE(p->n_paths == 5);
 	CHECK_STR(p->paths[0].path, "/a b");
@@ -90,8 +90,7 @@ TEST(policy_lexer_errors)
 TEST(policy_utf8_and_bom)
 {
 	struct bh_policy *p =
-		tp_parse("\xef\xbb\xbfread /caf\xc3\xa9 /\xf0\x9f\x90\xb3\n",
-			 NULL);
+	    tp_parse("\xef\xbb\xbfread /caf\xc3\xa9 /\xf0\x9f\x90\xb3\n", NULL);
 	REQUIRE(p);
 	CHECK_STR(p->paths[0].path, "/caf\xc3\xa9");
 	CHECK_STR(p->paths[1].path, "/\xf0\x9f\x90\xb3");
@@ -210,9 +209,8 @@ TEST(policy_path_directives)
 				       NULL);
 	REQUIRE(p);
 	REQUIRE(p->n_paths == 6);
-	enum bh_path_op ops[] = {BH_PATH_READ,	BH_PATH_WRITE,
-				 BH_PATH_EXEC,	BH_PATH_HIDE,
-				 BH_PATH_PROTECT, BH_PATH_TMPFS};
+	enum bh_path_op ops[] = {BH_PATH_READ, BH_PATH_WRITE,	BH_PATH_EXEC,
+				 BH_PATH_HIDE, BH_PATH_PROTECT, BH_PATH_TMPFS};
 	const char *paths[] = {"/r", "/w", "/x", "/h", "/p", "/t"};
 	for (size_t i = 0; i < 6; i++) {
 		CHECK_INT(p->paths[i].op, ops[i]);
@@ -232,27 +230,28 @@ TEST(policy_path_errors)
 		   "t.profile:1:11: path './src' is relative\n"
 		   "hint: paths must be absolute; use ${WORKSPACE}/src for one "
 		   "in the workspace");
-	CHECK_PERR("hide ~/.ssh",
-		   "t.profile:1:6: path '~/.ssh' is relative\n"
-		   "hint: write ${HOME} instead of ~ (profiles are not expanded "
-		   "by a shell)");
+	CHECK_PERR(
+	    "hide ~/.ssh",
+	    "t.profile:1:6: path '~/.ssh' is relative\n"
+	    "hint: write ${HOME} instead of ~ (profiles are not expanded "
+	    "by a shell)");
 	CHECK_PERR_MSG("protect /ws/../etc",
 		       "t.profile:1:9: path '/ws/../etc' has a '..' component");
 	CHECK_PERR_MSG("tmpfs \"\"", "t.profile:1:7: path '' is empty");
-	CHECK_PERR("exec",
-		   "t.profile:1:1: exec needs at least one path\n"
-		   "hint: list one or more absolute paths, e.g. read /usr /etc");
+	CHECK_PERR(
+	    "exec",
+	    "t.profile:1:1: exec needs at least one path\n"
+	    "hint: list one or more absolute paths, e.g. read /usr /etc");
 }
 
 /* Environment. */
 
 TEST(policy_env_rules)
 {
-	struct bh_policy *p =
-		tp_parse("env keep LANG LC_* *_PROXY\n"
-			 "env set PATH=/bin EMPTY_OK=\n"
-			 "env set \"MSG=a b\" \n",
-			 NULL);
+	struct bh_policy *p = tp_parse("env keep LANG LC_* *_PROXY\n"
+				       "env set PATH=/bin EMPTY_OK=\n"
+				       "env set \"MSG=a b\" \n",
+				       NULL);
 	CHECK(p == NULL); /* two NAME=VALUE in one set */
 	bh_policy_free(p);
 
@@ -303,9 +302,10 @@ TEST(policy_env_errors)
 		   "a digit; '*' matches any run of characters");
 	CHECK_PERR_MSG("env keep A-B", "t.profile:1:10: invalid variable name "
 				       "'A-B'");
-	CHECK_PERR("env keep FOO=1",
-		   "t.profile:1:10: 'FOO=1' is not a variable name\n"
-		   "hint: to give a variable a value, write env set NAME=VALUE");
+	CHECK_PERR(
+	    "env keep FOO=1",
+	    "t.profile:1:10: 'FOO=1' is not a variable name\n"
+	    "hint: to give a variable a value, write env set NAME=VALUE");
 	CHECK_PERR_MSG("env set A*=1", "t.profile:1:9: invalid variable name "
 				       "'A*'");
 	CHECK_PERR_MSG("env set =1", "t.profile:1:9: invalid variable name ''");
@@ -388,12 +388,12 @@ TEST(policy_env_glob_match)
 TEST(policy_net_rules)
 {
 	struct bh_policy *p =
-		tp_parse("net allow Registry.NPMjs.org example.com:443\n"
-			 "net allow *.pythonhosted.org 192.0.2.10:8080 "
-			 "[2001:DB8::1]:443 [::1] under_score.example\n"
-			 "net deny evil.example.com\n"
-			 "net unix\n",
-			 NULL);
+	    tp_parse("net allow Registry.NPMjs.org example.com:443\n"
+		     "net allow *.pythonhosted.org 192.0.2.10:8080 "
+		     "[2001:DB8::1]:443 [::1] under_score.example\n"
+		     "net deny evil.example.com\n"
+		     "net unix\n",
+		     NULL);
 	REQUIRE(p);
 	CHECK(p->net_declared);
 	CHECK(p->net_unix);
@@ -450,10 +450,11 @@ TEST(policy_net_none_resets)
 
 TEST(policy_net_host_errors)
 {
-	CHECK_PERR("net allow *",
-		   "t.profile:1:11: host '*' would match every host\n"
-		   "hint: list the hosts; *.example.com matches the names below "
-		   "example.com");
+	CHECK_PERR(
+	    "net allow *",
+	    "t.profile:1:11: host '*' would match every host\n"
+	    "hint: list the hosts; *.example.com matches the names below "
+	    "example.com");
 	CHECK_PERR("net allow *.com",
 		   "t.profile:1:11: host '*.com' is a wildcard over a public "
 		   "suffix\n"
@@ -462,9 +463,10 @@ TEST(policy_net_host_errors)
 	CHECK_PERR_MSG("net deny *.com:443", "t.profile:1:10: host '*.com:443' "
 					     "is a wildcard over a public "
 					     "suffix");
-	CHECK_PERR_MSG("net allow a.*.com", "t.profile:1:11: host 'a.*.com' has "
-					    "a '*' that is not a leading '*.' "
-					    "label");
+	CHECK_PERR_MSG("net allow a.*.com",
+		       "t.profile:1:11: host 'a.*.com' has "
+		       "a '*' that is not a leading '*.' "
+		       "label");
 	CHECK_PERR_MSG("net allow *example.com",
 		       "t.profile:1:11: host '*example.com' has a '*' that is "
 		       "not a leading '*.' label");
@@ -488,9 +490,10 @@ TEST(policy_net_host_errors)
 	CHECK_PERR_MSG("net allow x.example:65536",
 		       "t.profile:1:11: host 'x.example:65536' has a port that "
 		       "is not a number from 1 to 65535");
-	CHECK_PERR_MSG("net allow x.example:", "t.profile:1:11: host "
-					       "'x.example:' has a port that is "
-					       "not a number from 1 to 65535");
+	CHECK_PERR_MSG("net allow x.example:",
+		       "t.profile:1:11: host "
+		       "'x.example:' has a port that is "
+		       "not a number from 1 to 65535");
 	CHECK_PERR_MSG("net allow :443", "t.profile:1:11: host ':443' has no "
 					 "host name");
 	CHECK_PERR_MSG("net allow x.example.", "t.profile:1:11: host "
@@ -603,8 +606,9 @@ TEST(policy_limit_errors)
 	CHECK_PERR_MSG("limit memory 0.0000001G",
 		       "t.profile:1:14: limit memory: '0.0000001G' has too "
 		       "many decimals");
-	CHECK_PERR_MSG("limit memory 99999999T", "t.profile:1:14: limit memory: "
-						 "'99999999T' is too large");
+	CHECK_PERR_MSG("limit memory 99999999T",
+		       "t.profile:1:14: limit memory: "
+		       "'99999999T' is too large");
 	CHECK_PERR_MSG("limit fsize 18446744073709551616",
 		       "t.profile:1:13: limit fsize: '18446744073709551616' is "
 		       "too large");
@@ -644,14 +648,14 @@ TEST(policy_limit_errors)
 		   "t.profile:1:15: limit cputime: '1500ms' is not a whole "
 		   "number of seconds\n"
 		   "hint: cputime is counted in whole seconds (RLIMIT_CPU)");
-	CHECK_PERR("limit memry 1G",
-		   "t.profile:1:7: unknown limit 'memry'\n"
-		   "hint: did you mean 'memory'?");
+	CHECK_PERR("limit memry 1G", "t.profile:1:7: unknown limit 'memry'\n"
+				     "hint: did you mean 'memory'?");
 	CHECK_PERR_MSG("limit memory 1G pids", "t.profile:1:17: limit pids has "
 					       "no value");
 	CHECK_PERR_MSG("limit", "t.profile:1:1: limit needs KEY VALUE pairs");
-	CHECK_PERR_MSG("limit pids 1 pids 2", "t.profile:1:14: limit pids given "
-					      "twice");
+	CHECK_PERR_MSG("limit pids 1 pids 2",
+		       "t.profile:1:14: limit pids given "
+		       "twice");
 }
 
 TEST(policy_limit_format_round_trip)
@@ -661,24 +665,24 @@ TEST(policy_limit_format_round_trip)
 		uint64_t v;
 		const char *text;
 	} cases[] = {
-		{BH_LIMIT_MEMORY, 4ull << 30, "4G"},
-		{BH_LIMIT_MEMORY, 3ull << 29, "1536M"},
-		{BH_LIMIT_MEMORY, 1ull << 40, "1T"},
-		{BH_LIMIT_MEMORY, 5ull << 40, "5T"},
-		{BH_LIMIT_MEMORY, 1ull << 50, "1024T"},
-		{BH_LIMIT_MEMORY, 1000, "1000"},
-		{BH_LIMIT_FSIZE, 1126, "1126"},
-		{BH_LIMIT_FSIZE, 2048, "2K"},
-		{BH_LIMIT_CPU, 1500, "1.5"},
-		{BH_LIMIT_CPU, 250, "0.25"},
-		{BH_LIMIT_CPU, 1, "0.001"},
-		{BH_LIMIT_CPU, 3000, "3"},
-		{BH_LIMIT_TIME, 5400000, "1h30m"},
-		{BH_LIMIT_TIME, 86401500, "1d1s500ms"},
-		{BH_LIMIT_TIME, 250, "250ms"},
-		{BH_LIMIT_CPUTIME, 90, "1m30s"},
-		{BH_LIMIT_PIDS, 512, "512"},
-		{BH_LIMIT_NOFILE, 8192, "8192"},
+	    {BH_LIMIT_MEMORY, 4ull << 30, "4G"},
+	    {BH_LIMIT_MEMORY, 3ull << 29, "1536M"},
+	    {BH_LIMIT_MEMORY, 1ull << 40, "1T"},
+	    {BH_LIMIT_MEMORY, 5ull << 40, "5T"},
+	    {BH_LIMIT_MEMORY, 1ull << 50, "1024T"},
+	    {BH_LIMIT_MEMORY, 1000, "1000"},
+	    {BH_LIMIT_FSIZE, 1126, "1126"},
+	    {BH_LIMIT_FSIZE, 2048, "2K"},
+	    {BH_LIMIT_CPU, 1500, "1.5"},
+	    {BH_LIMIT_CPU, 250, "0.25"},
+	    {BH_LIMIT_CPU, 1, "0.001"},
+	    {BH_LIMIT_CPU, 3000, "3"},
+	    {BH_LIMIT_TIME, 5400000, "1h30m"},
+	    {BH_LIMIT_TIME, 86401500, "1d1s500ms"},
+	    {BH_LIMIT_TIME, 250, "250ms"},
+	    {BH_LIMIT_CPUTIME, 90, "1m30s"},
+	    {BH_LIMIT_PIDS, 512, "512"},
+	    {BH_LIMIT_NOFILE, 8192, "8192"},
 	};
 	for (size_t i = 0; i < BH_ARRAY_SIZE(cases); i++) {
 		struct bh_strbuf sb = BH_STRBUF_INIT;
@@ -686,8 +690,8 @@ TEST(policy_limit_format_round_trip)
 		CHECK_STR(sb.buf, cases[i].text);
 		uint64_t back = 0;
 		const char *why, *hint;
-		CHECK_INT(bh_limit_parse(cases[i].k, sb.buf, &back, &why, &hint),
-			  0);
+		CHECK_INT(
+		    bh_limit_parse(cases[i].k, sb.buf, &back, &why, &hint), 0);
 		CHECK_INT(back, cases[i].v);
 		bh_strbuf_release(&sb);
 	}
@@ -698,9 +702,9 @@ TEST(policy_limit_format_round_trip)
 TEST(policy_seccomp)
 {
 	struct bh_policy *p =
-		tp_parse("seccomp allow ptrace @debug\n"
-			 "seccomp deny io_uring_setup @system-service\n",
-			 NULL);
+	    tp_parse("seccomp allow ptrace @debug\n"
+		     "seccomp deny io_uring_setup @system-service\n",
+		     NULL);
 	REQUIRE(p);
 	REQUIRE(p->n_syscalls == 4);
 	CHECK(p->syscalls[0].allow);
@@ -715,8 +719,9 @@ TEST(policy_seccomp)
 		   "(e.g. ptrace); groups start with '@' (e.g. @mount)");
 	CHECK_PERR_MSG("seccomp deny @", "t.profile:1:14: invalid syscall name "
 					 "'@'");
-	CHECK_PERR_MSG("seccomp deny open-at", "t.profile:1:14: invalid syscall "
-					       "name 'open-at'");
+	CHECK_PERR_MSG("seccomp deny open-at",
+		       "t.profile:1:14: invalid syscall "
+		       "name 'open-at'");
 	CHECK_PERR_MSG("seccomp block ptrace", "t.profile:1:9: unknown seccomp "
 					       "sub-command 'block'");
 	CHECK_PERR_MSG("seccomp", "t.profile:1:1: seccomp needs allow or deny");
@@ -759,9 +764,8 @@ TEST(policy_scalars)
 
 TEST(policy_scalar_errors)
 {
-	CHECK_PERR("tier kernal",
-		   "t.profile:1:6: unknown tier 'kernal'\n"
-		   "hint: did you mean 'kernel'?");
+	CHECK_PERR("tier kernal", "t.profile:1:6: unknown tier 'kernal'\n"
+				  "hint: did you mean 'kernel'?");
 	CHECK_PERR("tier firecracker",
 		   "t.profile:1:6: unknown tier 'firecracker'\n"
 		   "hint: tiers are kernel, namespace, gvisor, microvm and "
@@ -773,25 +777,26 @@ TEST(policy_scalar_errors)
 	CHECK_PERR_MSG("tier", "t.profile:1:1: tier needs an argument");
 	CHECK_PERR_MSG("tier kernel namespace", "t.profile:1:13: tier takes "
 						"one argument");
-	CHECK_PERR("tier kernel\nmin-tier namespace\n",
-		   "t.profile:1:6: tier kernel is weaker than min-tier "
-		   "namespace (set at t.profile:2:10)\n"
-		   "hint: choose a tier at least as strong as min-tier, or tier "
-		   "auto");
+	CHECK_PERR(
+	    "tier kernel\nmin-tier namespace\n",
+	    "t.profile:1:6: tier kernel is weaker than min-tier "
+	    "namespace (set at t.profile:2:10)\n"
+	    "hint: choose a tier at least as strong as min-tier, or tier "
+	    "auto");
 	CHECK_PERR_MSG("strict yes", "t.profile:1:8: strict takes no "
 				     "arguments");
-	CHECK_PERR("home shared",
-		   "t.profile:1:6: home takes private or host, not 'shared'\n"
-		   "hint: home private gives an empty HOME; home host keeps the "
-		   "host's HOME path (access still follows the rules)");
+	CHECK_PERR(
+	    "home shared",
+	    "t.profile:1:6: home takes private or host, not 'shared'\n"
+	    "hint: home private gives an empty HOME; home host keeps the "
+	    "host's HOME path (access still follows the rules)");
 	CHECK_PERR_MSG("home", "t.profile:1:1: home needs an argument");
 }
 
 TEST(policy_unknown_directives)
 {
-	CHECK_PERR("raed /usr",
-		   "t.profile:1:1: unknown directive 'raed'\n"
-		   "hint: did you mean 'read'?");
+	CHECK_PERR("raed /usr", "t.profile:1:1: unknown directive 'raed'\n"
+				"hint: did you mean 'read'?");
 	CHECK_PERR("  protcet /x",
 		   "t.profile:1:3: unknown directive 'protcet'\n"
 		   "hint: did you mean 'protect'?");
@@ -824,8 +829,7 @@ TEST(policy_unknown_directives)
 
 TEST(policy_closest)
 {
-	static const char *const words[] = {"read", "write", "exec",
-					    "protect"};
+	static const char *const words[] = {"read", "write", "exec", "protect"};
 	CHECK_STR(bh_closest("raed", words, 4), "read");
 	CHECK_STR(bh_closest("wrte", words, 4), "write");
 	CHECK_STR(bh_closest("exce", words, 4), "exec");

@@ -46,7 +46,7 @@ bool tp_policy_equal(const struct bh_policy *a, const struct bh_policy *b);
 		if (!e_ || strncmp(e_, expected, strlen(expected)) != 0 ||     \
 		    e_[strlen(expected)] != '\n') {                            \
 			fprintf(stderr,                                        \
-				"  %s:%d: error of %s\n    got:      %s\n"    \
+				"  %s:%d: error of %s\n    got:      %s\n"     \
 				"    expected: %s\n",                          \
 				__FILE__, __LINE__, #text,                     \
 				e_ ? e_ : "(parsed)", expected);               \

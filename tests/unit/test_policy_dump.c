@@ -54,15 +54,15 @@ TEST(policy_dump_round_trip_builtins)
 TEST(policy_dump_round_trip_tricky)
 {
 	struct bh_policy *p =
-		tp_parse("tier gvisor\nmin-tier namespace\nstrict\n"
-			 "home host\n"
-			 "read \"/with space\" \"/q\\\"uote\" \"/back\\\\slash\" "
-			 "\"/#hash\" /dollar$$ \"/tab\tx\" /caf\xc3\xa9\n"
-			 "write /mid#hash\n"
-			 "env set EMPTY=\n"
-			 "env set \"S=a b  c\" \n"
-			 "env set D=$${HOME}\\\n",
-			 NULL);
+	    tp_parse("tier gvisor\nmin-tier namespace\nstrict\n"
+		     "home host\n"
+		     "read \"/with space\" \"/q\\\"uote\" \"/back\\\\slash\" "
+		     "\"/#hash\" /dollar$$ \"/tab\tx\" /caf\xc3\xa9\n"
+		     "write /mid#hash\n"
+		     "env set EMPTY=\n"
+		     "env set \"S=a b  c\" \n"
+		     "env set D=$${HOME}\\\n",
+		     NULL);
 	CHECK(p == NULL); /* backslash outside quotes */
 	bh_policy_free(p);
 
@@ -105,8 +105,9 @@ TEST(policy_dump_round_trip_tricky)
 	bh_policy_free(p);
 
 	/* net states: none, declared by unix only, not declared. */
-	const char *nets[] = {"net none\n", "net unix\n", "net deny x.example\n",
-			      "read /x\n", "net allow a.example\nnet none\n"};
+	const char *nets[] = {"net none\n", "net unix\n",
+			      "net deny x.example\n", "read /x\n",
+			      "net allow a.example\nnet none\n"};
 	for (size_t i = 0; i < BH_ARRAY_SIZE(nets); i++) {
 		p = tp_parse(nets[i], NULL);
 		REQUIRE(p);
@@ -145,9 +146,9 @@ TEST(policy_hash)
 {
 	struct bh_policy *a = tp_parse("read /usr\nwrite /ws\n", NULL);
 	struct bh_policy *b =
-		tp_parse("# other comments\n  read   //usr/ # x\n\n"
-			 "write ${WORKSPACE}\n",
-			 NULL);
+	    tp_parse("# other comments\n  read   //usr/ # x\n\n"
+		     "write ${WORKSPACE}\n",
+		     NULL);
 	struct bh_policy *c = tp_parse("read /usr\nwrite /wz\n", NULL);
 	REQUIRE(a && b && c);
 	char ha[65], hb[65], hc[65], again[65];
@@ -157,7 +158,7 @@ TEST(policy_hash)
 	bh_policy_hash(c, hc);
 	CHECK_INT(strlen(ha), 64);
 	CHECK_STR(ha, again);
-	CHECK_STR(ha, hb);	   /* same effective policy */
+	CHECK_STR(ha, hb);	    /* same effective policy */
 	CHECK(strcmp(ha, hc) != 0); /* one path differs */
 
 	/* It is the SHA-256 of the canonical dump. */
@@ -180,10 +181,10 @@ TEST(policy_hash)
 TEST(policy_json)
 {
 	struct bh_policy *p =
-		tp_parse("tier namespace\nread /usr\nenv keep LANG\n"
-			 "env set A=b\nnet allow x.example:443\nnet unix\n"
-			 "limit memory 4G time 30m\nseccomp deny ptrace\n",
-			 NULL);
+	    tp_parse("tier namespace\nread /usr\nenv keep LANG\n"
+		     "env set A=b\nnet allow x.example:443\nnet unix\n"
+		     "limit memory 4G time 30m\nseccomp deny ptrace\n",
+		     NULL);
 	REQUIRE(p);
 	json_t *j = bh_policy_to_json(p);
 	REQUIRE(j && json_is_object(j));
@@ -202,17 +203,16 @@ TEST(policy_json)
 	CHECK_STR(json_string_value(json_object_get(path, "op")), "read");
 	CHECK_STR(json_string_value(json_object_get(path, "path")), "/usr");
 	json_t *loc = json_object_get(path, "loc");
-	CHECK_STR(json_string_value(json_object_get(loc, "file")),
-		  "t.profile");
+	CHECK_STR(json_string_value(json_object_get(loc, "file")), "t.profile");
 	CHECK_INT(json_integer_value(json_object_get(loc, "line")), 2);
 	CHECK_INT(json_integer_value(json_object_get(loc, "col")), 6);
 
 	json_t *env = json_object_get(j, "env");
 	CHECK_INT(json_array_size(env), 2);
 	CHECK(json_object_get(json_array_get(env, 0), "value") == NULL);
-	CHECK_STR(json_string_value(
-			  json_object_get(json_array_get(env, 1), "value")),
-		  "b");
+	CHECK_STR(
+	    json_string_value(json_object_get(json_array_get(env, 1), "value")),
+	    "b");
 
 	json_t *net = json_object_get(j, "net");
 	CHECK(json_is_true(json_object_get(net, "declared")));
@@ -227,12 +227,11 @@ TEST(policy_json)
 	json_t *lim = json_object_get(j, "limits");
 	CHECK_INT(json_object_size(lim), 2);
 	json_t *mem = json_object_get(lim, "memory");
-	CHECK_INT(json_integer_value(json_object_get(mem, "value")),
-		  4ll << 30);
+	CHECK_INT(json_integer_value(json_object_get(mem, "value")), 4ll << 30);
 	CHECK_STR(json_string_value(json_object_get(mem, "unit")), "bytes");
 	CHECK_STR(json_string_value(json_object_get(mem, "text")), "4G");
-	CHECK_STR(json_string_value(json_object_get(
-			  json_object_get(lim, "time"), "unit")),
+	CHECK_STR(json_string_value(
+		      json_object_get(json_object_get(lim, "time"), "unit")),
 		  "ms");
 
 	json_t *sc = json_array_get(json_object_get(j, "seccomp"), 0);

@@ -60,8 +60,8 @@ static int fixture_read(void *ctx, const char *name, char **text,
 		path = bh_xasprintf("%s/include/%s", fixtures_dir(),
 				    name + strlen("/fixtures/"));
 	else if (name[0] != '/')
-		path = bh_xasprintf("%s/include/%s.profile", fixtures_dir(),
-				    name);
+		path =
+		    bh_xasprintf("%s/include/%s.profile", fixtures_dir(), name);
 	else
 		return bh_error_sys(err, ENOENT, "opening %s", name);
 	*text = slurp(path, NULL);
@@ -102,8 +102,8 @@ static int parse_fixture(const char *dir, const char *name,
 	cleanup_free char *text = slurp(path, &len);
 	if (!text)
 		return bh_error_sys(err, errno, "reading %s", path);
-	return bh_policy_parse(display, text, len, &tp_vars, &fixture_reader,
-			       p, err);
+	return bh_policy_parse(display, text, len, &tp_vars, &fixture_reader, p,
+			       err);
 }
 
 TEST(policy_fixtures_valid)
@@ -127,7 +127,7 @@ TEST(policy_fixtures_valid)
 		}
 		char *dump = bh_policy_dump(p, false);
 		cleanup_free char *dpath =
-			bh_xasprintf("%s/%s.dump", dir, names[i]);
+		    bh_xasprintf("%s/%s.dump", dir, names[i]);
 		cleanup_free char *want = slurp(dpath, NULL);
 		if (!want && update)
 			spill(dpath, dump);
@@ -145,7 +145,8 @@ TEST(policy_fixtures_valid)
 		if (bh_policy_parse("dump", dump, strlen(dump), &tp_vars, NULL,
 				    &q, NULL) < 0 ||
 		    !tp_policy_equal(p, q)) {
-			fprintf(stderr, "  valid/%s: dump does not round-trip\n",
+			fprintf(stderr,
+				"  valid/%s: dump does not round-trip\n",
 				names[i]);
 			*bh_failed = true;
 		}
@@ -175,12 +176,12 @@ TEST(policy_fixtures_invalid)
 			continue;
 		}
 		cleanup_free char *got = bh_xasprintf(
-			"%s\nhint: %s\n", err ? err->msg : "(no error)",
-			err && err->hint ? err->hint : "(none)");
+		    "%s\nhint: %s\n", err ? err->msg : "(no error)",
+		    err && err->hint ? err->hint : "(none)");
 		CHECK(err && err->kind == BH_EK_PROFILE);
 		bh_error_free(err);
 		cleanup_free char *epath =
-			bh_xasprintf("%s/%s.err", dir, names[i]);
+		    bh_xasprintf("%s/%s.err", dir, names[i]);
 		cleanup_free char *want = slurp(epath, NULL);
 		if (!want && update)
 			spill(epath, got);
@@ -188,7 +189,8 @@ TEST(policy_fixtures_invalid)
 			fprintf(stderr,
 				"  invalid/%s.err:\n    got:      %s"
 				"    expected: %s",
-				names[i], got, want ? want : "(no .err file)\n");
+				names[i], got,
+				want ? want : "(no .err file)\n");
 			*bh_failed = true;
 		}
 	}

@@ -19,8 +19,8 @@ void tp_set_files(const struct tp_file *f, size_t n)
 	tp_reads = 0;
 }
 
-static int fake_read(void *ctx, const char *name, char **text,
-		     char **display, struct bh_error **err)
+static int fake_read(void *ctx, const char *name, char **text, char **display,
+		     struct bh_error **err)
 {
 	tp_reads++;
 	for (size_t i = 0; i < n_files; i++) {
@@ -56,9 +56,9 @@ char *tp_error(const char *text)
 	}
 	if (!err)
 		return bh_xstrdup("(no error set)");
-	char *s = bh_xasprintf("%s\nhint: %s%s", err->msg,
-			       err->hint ? err->hint : "(none)",
-			       err->kind == BH_EK_PROFILE ? "" : " [not PROFILE]");
+	char *s = bh_xasprintf(
+	    "%s\nhint: %s%s", err->msg, err->hint ? err->hint : "(none)",
+	    err->kind == BH_EK_PROFILE ? "" : " [not PROFILE]");
 	bh_error_free(err);
 	return s;
 }

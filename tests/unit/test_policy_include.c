@@ -41,18 +41,18 @@ TEST(policy_include_builtin_once)
 TEST(policy_include_files)
 {
 	static const struct tp_file fs[] = {
-		{"/etc/bh/base.profile", "read /base\ninclude /etc/bh/b.profile\n"},
-		{"/etc/bh/b.profile", "# b\n  write ${TMPDIR}/b\n"},
-		{"mine", "tier namespace\n"},
-		{"/home/u/dir with space/x.profile", "read /x\n"},
+	    {"/etc/bh/base.profile", "read /base\ninclude /etc/bh/b.profile\n"},
+	    {"/etc/bh/b.profile", "# b\n  write ${TMPDIR}/b\n"},
+	    {"mine", "tier namespace\n"},
+	    {"/home/u/dir with space/x.profile", "read /x\n"},
 	};
 	tp_set_files(fs, BH_ARRAY_SIZE(fs));
 	struct bh_policy *p =
-		tp_parse("include /etc/bh/base.profile\n"
-			 "include //etc/bh/./b.profile\n" /* same file */
-			 "include mine\n"                 /* user profile */
-			 "include \"${HOME}/dir with space/x.profile\"\n",
-			 NULL);
+	    tp_parse("include /etc/bh/base.profile\n"
+		     "include //etc/bh/./b.profile\n" /* same file */
+		     "include mine\n"		      /* user profile */
+		     "include \"${HOME}/dir with space/x.profile\"\n",
+		     NULL);
 	REQUIRE(p);
 	REQUIRE(p->n_paths == 3);
 	CHECK_STR(p->paths[0].path, "/base");
@@ -74,10 +74,10 @@ TEST(policy_include_files)
 TEST(policy_include_errors)
 {
 	static const struct tp_file fs[] = {
-		{"/a.profile", "read /ok\nraed /x\n"},
-		{"/b.profile", "include /a.profile\n"},
-		{"/c.profile", "\n  include   /b.profile\n"},
-		{"/locked.profile", NULL},
+	    {"/a.profile", "read /ok\nraed /x\n"},
+	    {"/b.profile", "include /a.profile\n"},
+	    {"/c.profile", "\n  include   /b.profile\n"},
+	    {"/locked.profile", NULL},
 	};
 	tp_set_files(fs, BH_ARRAY_SIZE(fs));
 	CHECK_PERR("include /a.profile",
@@ -88,11 +88,12 @@ TEST(policy_include_errors)
 		   "/a.profile:2:1: unknown directive 'raed' (included from "
 		   "/b.profile:1:9, /c.profile:2:13, t.profile:2:9)\n"
 		   "hint: did you mean 'read'?");
-	CHECK_PERR("include /missing.profile",
-		   "t.profile:1:9: no profile '/missing.profile'\n"
-		   "hint: built-in profiles: default, go, node, python, rust; "
-		   "others are found in ~/.config/bulkhead/profiles/NAME.profile "
-		   "or by absolute path");
+	CHECK_PERR(
+	    "include /missing.profile",
+	    "t.profile:1:9: no profile '/missing.profile'\n"
+	    "hint: built-in profiles: default, go, node, python, rust; "
+	    "others are found in ~/.config/bulkhead/profiles/NAME.profile "
+	    "or by absolute path");
 	CHECK_PERR("include nod",
 		   "t.profile:1:9: no profile 'nod'\n"
 		   "hint: did you mean 'node'? built-in profiles: default, go, "
@@ -127,24 +128,22 @@ TEST(policy_include_without_reader)
 	struct bh_policy *p = NULL;
 	struct bh_error *err = NULL;
 	const char *t = "include rust\ninclude /etc/x.profile\n";
-	CHECK(bh_policy_parse("r", t, strlen(t), &tp_vars, NULL, &p, &err) <
-	      0);
+	CHECK(bh_policy_parse("r", t, strlen(t), &tp_vars, NULL, &p, &err) < 0);
 	REQUIRE(err);
 	CHECK_STR(err->msg, "r:2:9: no profile '/etc/x.profile'");
 	CHECK_INT(err->kind, BH_EK_PROFILE);
 	bh_error_free(err);
 	/* A NULL err is allowed. */
-	CHECK(bh_policy_parse("r", t, strlen(t), &tp_vars, NULL, &p, NULL) <
-	      0);
+	CHECK(bh_policy_parse("r", t, strlen(t), &tp_vars, NULL, &p, NULL) < 0);
 }
 
 TEST(policy_include_cycles)
 {
 	static const struct tp_file fs[] = {
-		{"/self.profile", "read /s\ninclude /self.profile\n"},
-		{"/x.profile", "include /y.profile\n"},
-		{"/y.profile", "read /y\ninclude /x.profile\n"},
-		{"/d.profile", "include /x.profile\n"},
+	    {"/self.profile", "read /s\ninclude /self.profile\n"},
+	    {"/x.profile", "include /y.profile\n"},
+	    {"/y.profile", "read /y\ninclude /x.profile\n"},
+	    {"/d.profile", "include /x.profile\n"},
 	};
 	tp_set_files(fs, BH_ARRAY_SIZE(fs));
 	CHECK_PERR("include /self.profile",
@@ -159,8 +158,8 @@ TEST(policy_include_cycles)
 
 	/* The top profile, parsed from text, is on the stack too. */
 	static const struct tp_file back[] = {
-		{"/top.profile", "include /back.profile\n"},
-		{"/back.profile", "include /top.profile\n"},
+	    {"/top.profile", "include /back.profile\n"},
+	    {"/back.profile", "include /top.profile\n"},
 	};
 	tp_set_files(back, BH_ARRAY_SIZE(back));
 	struct bh_policy *p = NULL;
@@ -217,10 +216,10 @@ TEST(policy_include_depth)
 TEST(policy_load)
 {
 	static const struct tp_file fs[] = {
-		{"/home/u/.config/bulkhead/profiles/web.profile",
-		 "include node\nnet allow example.com:443\n"},
-		{"web", "include node\nnet allow example.com:443\n"},
-		{"/locked", NULL},
+	    {"/home/u/.config/bulkhead/profiles/web.profile",
+	     "include node\nnet allow example.com:443\n"},
+	    {"web", "include node\nnet allow example.com:443\n"},
+	    {"/locked", NULL},
 	};
 	tp_set_files(fs, BH_ARRAY_SIZE(fs));
 	struct bh_policy *p = NULL;
