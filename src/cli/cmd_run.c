@@ -101,10 +101,12 @@ static void warn_env(const struct bh_prepared *p)
 	}
 }
 
+/* One line, so a degraded rule is never silent (settled question 2) and
+ * never drowns the command's own output. */
 static void warn_report(const struct bh_prepared *p)
 {
 	const struct bh_report *r = p->sess.report;
-	size_t n = 0;
+	size_t n = 0, shown = 0;
 	for (size_t i = 0; i < r->n_items; i++)
 		if (r->items[i].status != BH_ENF_ENFORCED &&
 		    r->items[i].cls != BH_RC_INFO)
@@ -113,16 +115,18 @@ static void warn_report(const struct bh_prepared *p)
 		return;
 	fprintf(stderr, "bulkhead: tier %s: %zu rule%s not fully enforced:",
 		r->tier, n, n == 1 ? "" : "s");
-	const char *sep = " ";
-	for (size_t i = 0; i < r->n_items; i++) {
+	const char *prev = NULL;
+	for (size_t i = 0; i < r->n_items && shown < 3; i++) {
 		const struct bh_report_item *it = &r->items[i];
-		if (it->status == BH_ENF_ENFORCED || it->cls == BH_RC_INFO)
+		if (it->status == BH_ENF_ENFORCED || it->cls == BH_RC_INFO ||
+		    (prev && !strcmp(prev, it->rule)))
 			continue;
-		fprintf(stderr, "%s%s (%s)", sep, it->rule,
-			bh_enforcement_name(it->status));
-		sep = ", ";
+		fprintf(stderr, "%s%s", shown ? ", " : " ", it->rule);
+		prev = it->rule;
+		shown++;
 	}
-	fprintf(stderr, "; see `bulkhead explain`\n");
+	fprintf(stderr, "%s (bulkhead explain -t %s)\n",
+		n > shown ? ", ..." : "", r->tier);
 }
 
 static json_t *start_record(const struct bh_prepared *p, char *const *argv)
@@ -135,11 +139,12 @@ static json_t *start_record(const struct bh_prepared *p, char *const *argv)
 	for (size_t i = 0; argv[i]; i++) {
 		cleanup_free char *red =
 			bh_secrets_redact(p->secrets, p->key, argv[i]);
-		json_array_append_new(av, json_string(red));
+		json_array_append_new(av, bh_audit_json_string(red));
 	}
 	json_object_set_new(rec, "argv", av);
-	json_object_set_new(rec, "cwd", json_string(p->cwd));
-	json_object_set_new(rec, "workspace", json_string(p->workspace));
+	json_object_set_new(rec, "cwd", bh_audit_json_string(p->cwd));
+	json_object_set_new(rec, "workspace",
+			    bh_audit_json_string(p->workspace));
 	char hash[65];
 	bh_policy_hash(p->policy, hash);
 	json_t *prof = json_object();
@@ -324,18 +329,8 @@ int bh_cmd_run(int argc, char **argv)
 	}
 	if (!o.quiet) {
 		warn_env(&p);
-		if (p.tier_note)
-			fprintf(stderr, "bulkhead: tier %s (auto gave up %s)\n",
-				p.tier->name, p.tier_note);
 		warn_report(&p);
 	}
-	r = bh_report_check(p.sess.report, o.strict || p.policy->strict, &err);
-	if (r) {
-		err->kind = BH_EK_SYSTEM; /* the host, not the profile */
-		bh_prepared_cleanup(&p);
-		return bh_cli_fail(err);
-	}
-
 	cleanup_free char *log_path = bh_xasprintf("%s/audit.jsonl",
 						   p.state_dir);
 	struct bh_audit *audit = NULL;
@@ -352,6 +347,22 @@ int bh_cmd_run(int argc, char **argv)
 		return bh_cli_fail(err);
 	}
 
+	/* A rule the tier cannot enforce stops the launch: the host falls
+	 * short, not the profile, hence 125.  The log says why. */
+	double t0 = now_ms();
+	struct outcome out = {0};
+	r = bh_report_check(p.sess.report, o.strict || p.policy->strict, &err);
+	if (r) {
+		err->kind = BH_EK_SYSTEM;
+		out.kind = "setup-failed";
+		out.stage = "enforcement-check";
+		out.code = out.exit_code = 125;
+		write_end(audit, &p, &out, now_ms() - t0, 0);
+		bh_audit_close(audit);
+		bh_prepared_cleanup(&p);
+		return bh_cli_fail(err);
+	}
+
 	/* Orphans of the command come to us, so nothing outlives it. */
 	(void)prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
 	sigset_t block, old;
@@ -362,10 +373,8 @@ int bh_cmd_run(int argc, char **argv)
 		sigaddset(&block, sigs[i]);
 	sigprocmask(SIG_BLOCK, &block, &old);
 
-	double t0 = now_ms();
 	pid_t child = -1;
 	struct bh_spawn_failure fail = {0};
-	struct outcome out = {0};
 	r = p.tier->launch(&p.sess, &child, &fail, &err);
 	if (r && fail.stage) {
 		bool exec = fail.stage == BH_STAGE_EXEC ||

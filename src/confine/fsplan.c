@@ -153,17 +153,3 @@ const char *bh_fs_access_str(unsigned a)
 					 "--x", "r-x", "-wx", "rwx"};
 	return s[a & 7];
 }
-
-unsigned bh_fsnode_min_below(const struct bh_fsnode *node,
-			     bool (*only)(const struct bh_fsnode *, void *),
-			     void *ctx)
-{
-	unsigned m = BH_FS_R | BH_FS_W | BH_FS_X;
-	for (const struct bh_fsnode *c = node->children; c; c = c->next) {
-		if (c->explicit_rule && (!only || only(c, ctx)))
-			m &= c->eff;
-		if (c->has_explicit_below)
-			m &= bh_fsnode_min_below(c, only, ctx);
-	}
-	return m;
-}

@@ -55,10 +55,3 @@ struct bh_fsnode *bh_fsplan_find(const struct bh_fsplan *plan,
 
 /* "rwx"-style text of an access set, e.g. "r-x". */
 const char *bh_fs_access_str(unsigned access);
-
-/* The lowest access among explicit nodes strictly below node (all bits set
- * when there are none).  `only` filters: it is called per explicit node and
- * the node counts only when it returns true (NULL: all count). */
-unsigned bh_fsnode_min_below(const struct bh_fsnode *node,
-			     bool (*only)(const struct bh_fsnode *, void *),
-			     void *ctx);

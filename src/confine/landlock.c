@@ -82,6 +82,7 @@ static uint64_t ll_rights(unsigned access)
 }
 
 struct ll_ctx {
+	const struct bh_landlock_opts *opts;
 	int ruleset_fd; /* -1 when Landlock is unavailable (report only) */
 	int abi;
 	uint64_t handled;
@@ -90,17 +91,28 @@ struct ll_ctx {
 	size_t n_rules;
 };
 
-static void node_report(struct ll_ctx *c, const struct bh_fsnode *n,
-			enum bh_enforcement st, const char *detail)
+static void node_report_by(struct ll_ctx *c, const struct bh_fsnode *n,
+			   enum bh_enforcement st, const char *mechanism,
+			   const char *detail)
 {
 	for (size_t i = 0; i < n->n_rules; i++) {
 		const struct bh_path_rule *r = n->rules[i];
 		cleanup_free char *rule =
 			bh_xasprintf("%s %s", bh_path_op_name(r->op), r->path);
-		bh_report_add(c->rep, BH_RC_GUARD, st, rule,
-			      r->loc.file ? &r->loc : NULL, "landlock", "%s",
-			      detail ? detail : "");
+		const struct bh_loc *loc = r->loc.file ? &r->loc : NULL;
+		if (detail)
+			bh_report_add(c->rep, BH_RC_GUARD, st, rule, loc,
+				      mechanism, "%s", detail);
+		else
+			bh_report_add(c->rep, BH_RC_GUARD, st, rule, loc,
+				      mechanism, NULL);
 	}
+}
+
+static void node_report(struct ll_ctx *c, const struct bh_fsnode *n,
+			enum bh_enforcement st, const char *detail)
+{
+	node_report_by(c, n, st, "landlock", detail);
 }
 
 static bool under_writable(const struct bh_fsnode *n)
@@ -161,14 +173,84 @@ static bool node_exists(const struct bh_fsnode *n, void *unused)
 	return true;
 }
 
-/* Describes what a split costs: the rights withheld from dir itself. */
-static char *split_detail(const char *dir)
+/* The Landlock rights an explicit node tolerates on its ancestors: rights
+ * given to a directory reach everything below it.  A file has no listing,
+ * so its parent may keep READ_DIR (the name stays visible, not the
+ * content). */
+static uint64_t tolerated(const struct bh_fsnode *e, bool is_dir)
 {
-	return bh_xasprintf("entries cannot be created, removed or renamed "
-			    "directly in %s (Landlock cannot keep a hidden or "
-			    "protected path below it out of those rights; "
-			    "tier namespace can)",
-			    dir);
+	uint64_t r = ll_rights(e->eff);
+	if (!is_dir)
+		r |= BH_LL_FS_READ_DIR;
+	return r;
+}
+
+/* True when file permissions alone keep the command's identity from
+ * reading (and, for a directory, entering) st: not its owner (who could
+ * chmod), and no read bit for the class it falls in.  Such a hidden path
+ * needs no split of its parent. */
+static bool dac_denies(const struct bh_landlock_opts *o, const struct stat *st)
+{
+	if (o->uid == 0 || st->st_uid == o->uid)
+		return false;
+	bool in_group = st->st_gid == o->gid;
+	for (size_t i = 0; i < o->n_groups && !in_group; i++)
+		in_group = o->groups[i] == st->st_gid;
+	mode_t m = in_group ? (st->st_mode >> 3) & 7 : st->st_mode & 7;
+	if (S_ISDIR(st->st_mode))
+		return !(m & 4) && !(m & 1);
+	return !(m & 4);
+}
+
+/* Whether a hidden node is already out of reach through permissions. */
+static bool hidden_by_dac(const struct ll_ctx *c, const struct bh_fsnode *n)
+{
+	if (n->eff != 0 || n->has_explicit_below || !c->opts)
+		return false;
+	int fd = open_node(n);
+	if (fd < 0)
+		return false;
+	struct stat st;
+	bool r = fstat(fd, &st) == 0 && dac_denies(c->opts, &st);
+	close(fd);
+	return r;
+}
+
+/* The rights every existing explicit node below n tolerates.  Missing
+ * nodes do not count: they are reported as not protected yet. */
+static uint64_t safe_below(const struct ll_ctx *ctx, const struct bh_fsnode *n)
+{
+	uint64_t m = ~0ULL;
+	for (const struct bh_fsnode *c = n->children; c; c = c->next) {
+		if (c->explicit_rule && !hidden_by_dac(ctx, c)) {
+			int fd = open_node(c);
+			struct stat st;
+			if (fd >= 0 && fstat(fd, &st) == 0)
+				m &= tolerated(c, S_ISDIR(st.st_mode));
+			if (fd >= 0)
+				close(fd);
+		}
+		if (c->has_explicit_below)
+			m &= safe_below(ctx, c);
+	}
+	return m;
+}
+
+/* Describes what a split costs: the rights withheld from dir itself. */
+static char *split_detail(const char *dir, uint64_t lost)
+{
+	struct bh_strbuf sb = BH_STRBUF_INIT;
+	if (lost & LL_CREATE_RIGHTS)
+		bh_strbuf_printf(&sb, "entries cannot be created, removed or "
+				      "renamed directly in %s",
+				 dir);
+	if (lost & BH_LL_FS_READ_DIR)
+		bh_strbuf_printf(&sb, "%s%s cannot be listed",
+				 sb.len ? "; " : "", dir);
+	bh_strbuf_puts(&sb, " (Landlock cannot keep a hidden or protected "
+			    "path below it out of those rights; tier "
+			    "namespace can)");
+	return bh_strbuf_steal(&sb);
 }
 
 static int emit(struct ll_ctx *c, const struct bh_fsnode *n, unsigned access,
@@ -287,6 +369,14 @@ static int emit(struct ll_ctx *c, const struct bh_fsnode *n, unsigned access,
 				node_report(c, n, BH_ENF_DEGRADED,
 					    "hidden instead: the kernel tier "
 					    "cannot mount a tmpfs");
+			else if (hidden_by_dac(c, n) && n->parent &&
+				 n->parent->eff)
+				node_report_by(c, n, BH_ENF_ENFORCED,
+					       "file permissions",
+					       "not readable by the command's "
+					       "uid (owned by another user, no "
+					       "read bit), so the directory "
+					       "needs no split");
 			else if (n->hide || n->protect)
 				node_report(c, n, BH_ENF_ENFORCED,
 					    n->parent && n->parent->eff
@@ -318,13 +408,14 @@ static int emit(struct ll_ctx *c, const struct bh_fsnode *n, unsigned access,
 		return r;
 	}
 
-	unsigned safe = access;
+	uint64_t full = ll_rights(access) & c->handled;
+	uint64_t safe = full;
 	if (n->has_explicit_below)
-		safe &= bh_fsnode_min_below(n, node_exists, NULL);
+		safe &= safe_below(c, n);
 
 	struct stat st;
 	bool is_dir = fstat(fd, &st) == 0 && S_ISDIR(st.st_mode);
-	if (safe == access || !is_dir) {
+	if (safe == full || !is_dir) {
 		r = add_rule(c, fd, ll_rights(access), n->path);
 		if (r == 0 && n->explicit_rule) {
 			if (n->protect && (n->parent && (n->parent->eff & BH_FS_W)))
@@ -346,22 +437,26 @@ static int emit(struct ll_ctx *c, const struct bh_fsnode *n, unsigned access,
 	}
 
 	/* Split: n gets only what is safe for everything below. */
-	r = add_rule(c, fd, ll_rights(safe), n->path);
+	r = add_rule(c, fd, safe, n->path);
+	uint64_t lost = full & ~safe;
 	if (r == 0) {
-		bh_strbuf_printf(frozen, "\n%s\n", n->path);
-		if (n->explicit_rule) {
-			cleanup_free char *d = split_detail(n->path);
-			node_report(c, n, BH_ENF_DEGRADED, d);
-		} else {
-			/* Charge the degradation to the rule that granted. */
-			const struct bh_fsnode *g = n->parent;
-			while (g && !g->explicit_rule)
-				g = g->parent;
-			if (g) {
-				cleanup_free char *d = split_detail(n->path);
-				node_report(c, g, BH_ENF_DEGRADED, d);
-			}
-		}
+		if (lost & LL_CREATE_RIGHTS)
+			bh_strbuf_printf(frozen, "\n%s\n", n->path);
+		/* Charge what the split costs to the rule that granted;
+		 * losing only the right to read files created later in
+		 * the directory costs nothing visible. */
+		const struct bh_fsnode *g = n;
+		while (g && !g->explicit_rule)
+			g = g->parent;
+		cleanup_free char *d = NULL;
+		if (lost & (LL_CREATE_RIGHTS | BH_LL_FS_READ_DIR))
+			d = split_detail(n->path, lost);
+		if (g && d)
+			node_report(c, g, BH_ENF_DEGRADED, d);
+		else if (g == n)
+			node_report(c, n, BH_ENF_ENFORCED,
+				    "siblings of the hidden or protected paths "
+				    "below granted instead of the directory");
 		r = emit_split(c, n, fd, access, frozen);
 	}
 	close(fd);
@@ -376,6 +471,7 @@ int bh_landlock_build(const struct bh_fsplan *plan,
 	*out = NULL;
 	int abi = bh_landlock_abi();
 	struct ll_ctx c = {
+		.opts = opts,
 		.ruleset_fd = -1,
 		.abi = abi,
 		.handled = fs_handled_for_abi(abi ? abi : 7),

@@ -9,7 +9,9 @@
 #pragma once
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "audit/report.h"
 #include "confine/fsplan.h"
@@ -23,6 +25,12 @@ struct bh_landlock_opts {
 	bool net_restrict;   /* handle TCP bind/connect (deny unless allowed) */
 	uint16_t connect_port; /* one TCP port connect() may reach, 0 = none */
 	bool scope;          /* scope abstract unix sockets and signals */
+	/* The identity the command runs with, to recognise hidden paths that
+	 * file permissions already keep from it (no split needed). */
+	uid_t uid;
+	gid_t gid;
+	const gid_t *groups; /* supplementary groups the command keeps */
+	size_t n_groups;
 };
 
 struct bh_landlock; /* a ruleset ready to enforce */

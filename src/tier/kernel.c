@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <unistd.h>
 #include <linux/seccomp.h>
 
 #include "confine/fsplan.h"
@@ -236,9 +237,15 @@ static int kernel_prepare(struct bh_session *s, struct bh_error **err)
 	k->plan = bh_fsplan_build(k->rules, n, 0);
 
 	int abi = bh_landlock_abi();
+	gid_t groups[256];
+	int n_groups = s->set_ids ? 0 : getgroups(256, groups);
 	struct bh_landlock_opts lo = {
 		.net_restrict = true,
 		.scope = true,
+		.uid = s->set_ids ? s->uid : getuid(),
+		.gid = s->set_ids ? s->gid : getgid(),
+		.groups = groups,
+		.n_groups = n_groups > 0 ? (size_t)n_groups : 0,
 	};
 	int r = bh_landlock_build(k->plan, &lo, s->report, &k->landlock, err);
 	if (r)

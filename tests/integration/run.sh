@@ -4,6 +4,7 @@
 # Ends with "integration: N passed, N failed, N skipped".
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
+export HERE="$here"
 : "${BULKHEAD:?BULKHEAD must point at the binary}"
 : "${HELPERS:?HELPERS must point at the built test helpers}"
 

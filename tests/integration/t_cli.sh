@@ -48,10 +48,12 @@ test_explain_text_and_json() {
 
 test_builtin_profiles_listed_and_usable() {
 	run_bh profiles
+	list=$OUT
 	for p in default node python rust go; do
-		expect_contains "$OUT" "$p"
+		expect_contains "$list" "$p" "profile list"
 		run_bh run -p "$p" -t kernel -- true
 		expect_eq "$STATUS" 0 "run with profile $p"
+		expect_not_contains "$OUT" "not passing" "profile $p warnings"
 	done
 }
 

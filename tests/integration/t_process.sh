@@ -69,7 +69,7 @@ test_no_new_privs_and_identity() {
 
 test_new_session() {
 	printf 'include default\nread /proc\n' > "$T/p.profile"
-	run_bh run -p "$T/p.profile" -t kernel -- sh -c 'ps -o sid=,pid= -p $$ 2>/dev/null || awk "{print \$6, \$1}" /proc/self/stat'
+	run_bh run -q -p "$T/p.profile" -t kernel -- sh -c 'ps -o sid=,pid= -p $$ 2>/dev/null || awk "{print \$6, \$1}" /proc/self/stat'
 	set -- $OUT
 	expect_eq "$1" "$2" "session id equals pid"
 }
