@@ -279,6 +279,12 @@ static bool v_pem(const char *s, size_t n)
 	return b64 >= 64 && !is_placeholder(body, (size_t)(end - body));
 }
 
+/* A PuTTY key file with its private part, not a public-only fragment. */
+static bool v_putty(const char *s, size_t n)
+{
+	return contains_ci(s, n, "private-lines:") && v_random(s, n);
+}
+
 /* The password of scheme://user:password@host. */
 static bool v_url_password(const char *s, size_t n)
 {
@@ -339,6 +345,8 @@ static bool v_bech32(const char *s, size_t n)
 }
 
 /* ---- value rules ------------------------------------------------------- */
+
+#define PEM_BODY "(?:[A-Za-z0-9+/=\\s\\\\:,.\"']|-(?!----))*+"
 
 /*
  * Order matters only for ties (same bytes, same length): the earlier rule
@@ -510,22 +518,26 @@ static const struct bh_secret_rule value_rules[] = {
 	{"mapbox-secret-token", "Mapbox secret access token",
 	 BL "sk\\.eyJ[A-Za-z0-9_-]{50,}\\.[A-Za-z0-9_-]{20,}" BRD, v_random, 0},
 
-	/* Keys and structured tokens. */
+	/* Keys and structured tokens.  Key blocks: the body is read possessively up to the next "-----",
+	 * so a flood of BEGIN lines costs one pass, not one scan each.  The
+	 * body class takes JSON "\\n" escapes and quoted concatenations, and
+	 * an END line is optional (a key cut short in a log is still a key). */
 	{"private-key", "PEM private key",
 	 "-----BEGIN ((?:RSA |DSA |EC |ENCRYPTED |ANY )?)PRIVATE KEY-----"
-	 "(?:[\\s\\S]{0,20000}?-----END \\1PRIVATE KEY-----|[A-Za-z0-9+/=\\s\\\\:,.-]{0,8000})",
+	 PEM_BODY "(?:-----END \\1PRIVATE KEY-----)?",
 	 v_pem, 0},
 	{"openssh-private-key", "OpenSSH private key",
-	 "-----BEGIN OPENSSH PRIVATE KEY-----"
-	 "(?:[\\s\\S]{0,20000}?-----END OPENSSH PRIVATE KEY-----|[A-Za-z0-9+/=\\s\\\\]{0,8000})",
+	 "-----BEGIN OPENSSH PRIVATE KEY-----" PEM_BODY
+	 "(?:-----END OPENSSH PRIVATE KEY-----)?",
 	 v_pem, 0},
 	{"pgp-private-key", "PGP private key block",
-	 "-----BEGIN PGP PRIVATE KEY BLOCK-----"
-	 "(?:[\\s\\S]{0,40000}?-----END PGP PRIVATE KEY BLOCK-----|[A-Za-z0-9+/=\\s\\\\:,.-]{0,16000})",
+	 "-----BEGIN PGP PRIVATE KEY BLOCK-----" PEM_BODY
+	 "(?:-----END PGP PRIVATE KEY BLOCK-----)?",
 	 v_pem, 0},
 	{"putty-private-key", "PuTTY private key",
-	 "PuTTY-User-Key-File-[0-9]: [^\\r\\n]{1,100}[\\s\\S]{0,8000}?Private-MAC: [0-9a-f]{40,64}",
-	 v_random, 0},
+	 "PuTTY-User-Key-File-[0-9]: [^\\r\\n]{1,100}"
+	 "(?:\\r?\\n[A-Za-z0-9-]{1,40}: [^\\r\\n]{0,200}|\\r?\\n[A-Za-z0-9+/=]{1,200}){1,100}+",
+	 v_putty, 0},
 	{"age-secret-key", "age encryption secret key",
 	 BL "AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}" BR, v_bech32, 0},
 	{"jwt", "JSON Web Token",

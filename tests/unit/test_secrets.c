@@ -462,10 +462,10 @@ static const struct value_case positives[] = {
 	 "exported:\n-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nwYL7y4+/y9SiJJQ9L66pdMuusjgzav2/TBGUDTN9FTcRSMPnpQTsTpUftdoOwrAb\nq+aqbI3TZVz2bKu3IHVu/1spvbofPHGIqAvfwWWiM0SwtfKgt88ImqkqVcFgOQub\n53eBNkOr4aI9patFNwf59xlgOG9CBGiUYLZgyvkElxQywB/yAJCd3JxBFN/ZFU/t\nWBy3/rNP+E/K8e8CA55ZoewMSC3GvTNjtc+o0Q65fez+drxUGTUjG/nS7VM4Jd+p\n+8R6pEMz4k//tNZRX7BATvJ/lQCUkxB5orryEnrSZXrTt02e3MsjnKLIO7Iu8zb5\n9l0abDb8tMq1y2jNi4zeTvSQ5SmW/6k2LVQH8E5k8yUqqIKzHcBwJZoGi7TRSw83\ny16iMAeKzGXY2d13\n=b36a\n-----END PGP PRIVATE KEY BLOCK-----",
 	 "-----BEGIN PGP PRIVATE KEY BLOCK-----\n\nwYL7y4+/y9SiJJQ9L66pdMuusjgzav2/TBGUDTN9FTcRSMPnpQTsTpUftdoOwrAb\nq+aqbI3TZVz2bKu3IHVu/1spvbofPHGIqAvfwWWiM0SwtfKgt88ImqkqVcFgOQub\n53eBNkOr4aI9patFNwf59xlgOG9CBGiUYLZgyvkElxQywB/yAJCd3JxBFN/ZFU/t\nWBy3/rNP+E/K8e8CA55ZoewMSC3GvTNjtc+o0Q65fez+drxUGTUjG/nS7VM4Jd+p\n+8R6pEMz4k//tNZRX7BATvJ/lQCUkxB5orryEnrSZXrTt02e3MsjnKLIO7Iu8zb5\n9l0abDb8tMq1y2jNi4zeTvSQ5SmW/6k2LVQH8E5k8yUqqIKzHcBwJZoGi7TRSw83\ny16iMAeKzGXY2d13\n=b36a\n-----END PGP PRIVATE KEY BLOCK-----"},
 	{"putty-private-key",
-	 "PuTTY-User-Key-File-3: ssh-rsa\nEncryption: none\nComment: rsa-key\nPublic-Lines: 4\n+4ySUievblNH9+e6AdtwHJ0K0HvW9jTcroEqC0IUH/PtOPw4Ju6nzAxuEGeR9NfO3DLmn2HHwTNW2+xiennAax5pQ7z9kkH3QMvx0/+dXgJ4LyxOkQPobBkyBsMwUwnuGm4LZgZEHaoR8krODWdwCZENHXnnRoOnHiXenoh9TV0+R+a6AzVYImuBiC0VMzKbrU0yF0ih\nPrivate-Lines: 6\nci5wPkXq1FndUy2J4+DzFijV3qZq35pbhO+GArPx2jNTi2vnywwQ4PVS+1TnHYO5B4muNv+W83J0OFQUbwn00TgVqzHY5Wpi546jGvrQkDC3dIr5HyxElGwZABgeAwYFzzHVi45ak/qWAMVcsnh7vMuPazdksWmMSnAVr9ML/Aftn5W9ELxhsl0uVx4nHsJUuiYV6zRHsJdQvUOLu5LSSlK6zkoMR0VPHaXTFHhKqjGeq0FP4WMXk9GOtExZ6aEVsPVgGYhOLlk1ntXg437CtI6nFoOipf6ZeXO3P4rbD/sR\nPrivate-MAC: fadad6cfc860181efacc3b862e782e575dbd3f1f66fce8970b1f49a43f7dbe73",
+	 "PuTTY-User-Key-File-3: ssh-rsa\nEncryption: none\nComment: rsa-key\nPublic-Lines: 4\n+4ySUievblNH9+e6AdtwHJ0K0HvW9jTcroEqC0IUH/PtOPw4Ju6nzAxuEGeR9NfO\n3DLmn2HHwTNW2+xiennAax5pQ7z9kkH3QMvx0/+dXgJ4LyxOkQPobBkyBsMwUwnu\nGm4LZgZEHaoR8krODWdwCZENHXnnRoOnHiXenoh9TV0+R+a6AzVYImuBiC0VMzKb\nrU0yF0ih\nPrivate-Lines: 6\nci5wPkXq1FndUy2J4+DzFijV3qZq35pbhO+GArPx2jNTi2vnywwQ4PVS+1TnHYO5\nB4muNv+W83J0OFQUbwn00TgVqzHY5Wpi546jGvrQkDC3dIr5HyxElGwZABgeAwYF\nzzHVi45ak/qWAMVcsnh7vMuPazdksWmMSnAVr9ML/Aftn5W9ELxhsl0uVx4nHsJU\nuiYV6zRHsJdQvUOLu5LSSlK6zkoMR0VPHaXTFHhKqjGeq0FP4WMXk9GOtExZ6aEV\nsPVgGYhOLlk1ntXg437CtI6nFoOipf6ZeXO3P4rbD/sR\nPrivate-MAC: fadad6cfc860181efacc3b862e782e575dbd3f1f66fce8970b1f49a43f7dbe73",
 	 NULL},
 	{"putty-private-key",
-	 "PuTTY-User-Key-File-2: ssh-ed25519\nEncryption: none\nComment: rsa-key\nPublic-Lines: 4\n4bUX/ZekO+JT/DEw62HHBEqN/ihNB3JSp7+n5roAzz2h4pQD9qyZHkRuy66iuxCF1ITCCoclea6W1pVaImL88YsQD/P1PuyWp4Sjn+8TlozOjBSzZHgGu9EfIycX3eCmrHMD3fb2U/Hz5tAWi/571vF0gIOhITwL/ZOfoEU2SuA4VrAcrihSfZTrTnk5KlH3tgqAkMOW\nPrivate-Lines: 6\nApmMSDShqHwKyqLXnWZ/pAXJyh0ay0NPzlUXc9o0OqAIdX2plYW5z6oPIvXKsRnK1qm1KAHQbWpEtAY5kSCIe5/mmomQvr95NV/DsUgYxUpgUt1RIbLTRMjLQBA7Yp3N06x/C3JKVdD6U426J1ymKEQybvVL82OuDFa5ZihNWCsHUQFBt2zSCv+wseeycYqkvEcU4MsA5vqIe+4JjRc3T8W+0teTR2WkvERNXvhx+uiueCIDKzZdjwhDEAV/YGyupcBfdLq99knD+dpqMVPKpq9U7NLN+fFx8OeDzqT6iVAN\nPrivate-MAC: 43c6b8d8098e54486e4b118ae8d19322bf0550cf2aeae1dadf7aaba0cf991793",
+	 "PuTTY-User-Key-File-2: ssh-ed25519\nEncryption: none\nComment: rsa-key\nPublic-Lines: 4\n4bUX/ZekO+JT/DEw62HHBEqN/ihNB3JSp7+n5roAzz2h4pQD9qyZHkRuy66iuxCF\n1ITCCoclea6W1pVaImL88YsQD/P1PuyWp4Sjn+8TlozOjBSzZHgGu9EfIycX3eCm\nrHMD3fb2U/Hz5tAWi/571vF0gIOhITwL/ZOfoEU2SuA4VrAcrihSfZTrTnk5KlH3\ntgqAkMOW\nPrivate-Lines: 6\nApmMSDShqHwKyqLXnWZ/pAXJyh0ay0NPzlUXc9o0OqAIdX2plYW5z6oPIvXKsRnK\n1qm1KAHQbWpEtAY5kSCIe5/mmomQvr95NV/DsUgYxUpgUt1RIbLTRMjLQBA7Yp3N\n06x/C3JKVdD6U426J1ymKEQybvVL82OuDFa5ZihNWCsHUQFBt2zSCv+wseeycYqk\nvEcU4MsA5vqIe+4JjRc3T8W+0teTR2WkvERNXvhx+uiueCIDKzZdjwhDEAV/YGyu\npcBfdLq99knD+dpqMVPKpq9U7NLN+fFx8OeDzqT6iVAN\nPrivate-MAC: 43c6b8d8098e54486e4b118ae8d19322bf0550cf2aeae1dadf7aaba0cf991793",
 	 NULL},
 	{"age-secret-key",
 	 "AGE-SECRET-KEY-1GVQTYYLS3AAJTUVTXHC5ESYKAG000KM283H9HMY44S7K869J8APFQW9HTM",
@@ -1465,4 +1465,44 @@ TEST(secrets_hostile_input_is_bounded)
 	bh_secrets_scan(engine(), sb.buf, sb.len, collect, &f);
 	CHECK(f.n <= MAX_FOUND);
 	bh_strbuf_release(&sb);
+}
+
+/* Key blocks cut short, inside JSON, or split over quoted string pieces are
+ * still found, up to their end. */
+TEST(secrets_private_key_forms)
+{
+	static const char body[] =
+		"MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj"
+		"MzEfYyjiWA4R4/M2bS1GB4t7NXp98C3SC6dVMvDuictGeurT8jNbvJZHtCSuYEvu";
+	struct found f;
+	char *in = bh_xasprintf("log: -----BEGIN PRIVATE KEY-----\n%s\n", body);
+	scan(in, &f);
+	REQUIRE(f.n == 1);
+	CHECK_STR(f.m[0].rule_id, "private-key");
+	CHECK_INT(f.m[0].start, 5);
+	CHECK_INT(f.m[0].end, strlen(in));
+	free(in);
+
+	in = bh_xasprintf("key = \"-----BEGIN RSA PRIVATE KEY-----\\n\" +\n"
+			  "      \"%s\\n\" +\n"
+			  "      \"-----END RSA PRIVATE KEY-----\\n\";\n",
+			  body);
+	scan(in, &f);
+	REQUIRE(f.n == 1);
+	CHECK_STR(f.m[0].rule_id, "private-key");
+	CHECK(strncmp(in + f.m[0].end - 5, "KEY--", 5) == 0 ||
+	      strncmp(in + f.m[0].end - 5, "-----", 5) == 0);
+	free(in);
+
+	/* An END line of another kind does not close the block early. */
+	in = bh_xasprintf("-----BEGIN EC PRIVATE KEY-----\n%s\n"
+			  "-----END EC PRIVATE KEY-----\n"
+			  "-----BEGIN CERTIFICATE-----\n%s\n"
+			  "-----END CERTIFICATE-----\n",
+			  body, body);
+	scan(in, &f);
+	REQUIRE(f.n == 1);
+	CHECK_INT(f.m[0].start, 0);
+	CHECK_INT(f.m[0].end, strstr(in, "\n-----BEGIN CERT") - in);
+	free(in);
 }
