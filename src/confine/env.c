@@ -257,7 +257,20 @@ static const struct inject_rule inject_rules[] = {
 	{"GOENV", 0, "env-go", R_GO},
 	{"GOROOT", 0, "env-go", R_GO},
 
-	/* Package managers and registries. */
+	/* Package managers and registries.  Knobs that only place a cache or
+	 * silence a notice pass: they name no program, index or config. */
+	{"npm_config_cache", CASELESS, NULL, NULL},
+	{"npm_config_store_dir", CASELESS, NULL, NULL},
+	{"npm_config_update_notifier", CASELESS, NULL, NULL},
+	{"npm_config_fund", CASELESS, NULL, NULL},
+	{"npm_config_audit", CASELESS, NULL, NULL},
+	{"npm_config_loglevel", CASELESS, NULL, NULL},
+	{"npm_config_progress", CASELESS, NULL, NULL},
+	{"YARN_CACHE_FOLDER", 0, NULL, NULL},
+	{"YARN_ENABLE_TELEMETRY", 0, NULL, NULL},
+	{"YARN_ENABLE_GLOBAL_CACHE", 0, NULL, NULL},
+	{"COREPACK_ENABLE_DOWNLOAD_PROMPT", 0, NULL, NULL},
+	{"COREPACK_ENABLE_STRICT", 0, NULL, NULL},
 	{"npm_config_*", CASELESS, "env-registry", "npm reads every configuration key from npm_config_* (registry, script-shell, node-options)"},
 	{"YARN_*", 0, "env-registry", "yarn reads every configuration key from YARN_* (registry, yarnPath runs code)"},
 	{"BUN_CONFIG_*", 0, "env-registry", R_REGISTRY},
@@ -266,6 +279,7 @@ static const struct inject_rule inject_rules[] = {
 	{"PIP_NO_CACHE_DIR", 0, NULL, NULL},
 	{"PIP_NO_INPUT", 0, NULL, NULL},
 	{"PIP_PROGRESS_BAR", 0, NULL, NULL},
+	{"PIP_CACHE_DIR", 0, NULL, NULL},
 	{"PIP_*", 0, "env-registry", "pip reads every option from PIP_* (index, trusted hosts, config file)"},
 	{"UV_*INDEX*", 0, "env-registry", R_REGISTRY},
 	{"UV_*MIRROR*", 0, "env-registry", R_REGISTRY},
@@ -565,6 +579,20 @@ static void loc_of(const struct bh_env_rule *r, struct bh_loc *loc)
 		*loc = (struct bh_loc){NULL, 0, 0};
 }
 
+/*
+ * `env set` in a built-in profile is bulkhead's own mechanism (DESIGN.md
+ * settled question 7), like the own list: its text ships inside the binary
+ * and its values are bulkhead's paths (${TMPDIR}/cargo, GOTOOLCHAIN=local).
+ * Only `set`: a built-in `keep` brings in host values, which are judged like
+ * any other.  "builtin:" locations cannot come from a user's file: those are
+ * named by their absolute path.
+ */
+static bool from_builtin_set(const struct bh_env_rule *r)
+{
+	return r && r->op == BH_ENV_SET && r->loc.file &&
+	       bh_str_has_prefix(r->loc.file, "builtin:");
+}
+
 /* Fills e (name already set) for a candidate that is not bulkhead's own. */
 static void judge(const struct judge_ctx *jc, const struct candidate *c,
 		  struct bh_env_entry *e)
@@ -572,6 +600,7 @@ static void judge(const struct judge_ctx *jc, const struct candidate *c,
 	const char *reason = NULL, *rule_id = NULL;
 	enum bh_env_verdict v = BH_ENVV_PASS;
 	struct bh_secret_match m;
+	bool builtin = from_builtin_set(c->rule); /* secrets are still checked */
 
 	e->from_host = c->from_host;
 	loc_of(c->rule, &e->loc);
@@ -582,7 +611,8 @@ static void judge(const struct judge_ctx *jc, const struct candidate *c,
 		e->reason = bh_xstrdup("the host entry has no '='");
 		return;
 	}
-	if ((reason = bh_env_injection_reason(c->name, &rule_id)) && rule_id) {
+	if (!builtin && (reason = bh_env_injection_reason(c->name, &rule_id)) &&
+	    rule_id) {
 		v = BH_ENVV_REFUSED_INJECT;
 		e->reason = bh_xstrdup(reason);
 	} else if (!name_is_valid(c->name)) {
@@ -592,7 +622,7 @@ static void judge(const struct judge_ctx *jc, const struct candidate *c,
 				       "or has bytes other than letters, "
 				       "digits and '_'");
 		return;
-	} else if (c->value[0] == '(' && c->value[1] == ')') {
+	} else if (!builtin && c->value[0] == '(' && c->value[1] == ')') {
 		/* Shellshock-style function definitions in a plain name. */
 		v = BH_ENVV_REFUSED_INJECT;
 		rule_id = "env-shell-function";

@@ -587,3 +587,54 @@ TEST(env_verdict_names)
 		  "refused-invalid");
 	CHECK_STR(bh_env_verdict_name(BH_ENVV_SANITIZED), "sanitized");
 }
+
+/* `env set` in a built-in profile is bulkhead's own mechanism: exempt from
+ * the injection table, not from the secret rules.  A built-in `keep` still
+ * judges the host's value. */
+TEST(env_builtin_profile_sets_are_bulkheads_own)
+{
+	static char *host[] = {"CARGO_HOME=/home/alice/.cargo", NULL};
+	struct bh_env_rule rules[] = {
+		SET("CARGO_HOME", "/tmp/bh/cargo", 1),
+		SET("GOTOOLCHAIN", "local", 2),
+		SET("LEAKED", "ghp_Ab3De5Gh7Jk9Mn1Pq3St5Vw7Yz9Bc1Df3Gh5", 3),
+		KEEP("CARGO_HOME", 4),
+		SET("RUSTUP_HOME", "/tmp/bh/rustup", 5),
+	};
+	for (size_t i = 0; i < 3; i++)
+		rules[i].loc.file = "builtin:rust";
+	rules[3].loc.file = "builtin:rust";
+	struct bh_env_result *r =
+		build(rules, BH_ARRAY_SIZE(rules), host, NULL, 0);
+	REQUIRE(r);
+	CHECK_INT(find(r, "GOTOOLCHAIN")->verdict, BH_ENVV_PASS);
+	CHECK(in_envp(r, "GOTOOLCHAIN", "local"));
+	CHECK_INT(find(r, "LEAKED")->verdict, BH_ENVV_REFUSED_SECRET);
+	/* The built-in keep brought the host's value: judged. */
+	CHECK_INT(find(r, "CARGO_HOME")->verdict, BH_ENVV_REFUSED_INJECT);
+	/* The same set from a user's profile is judged. */
+	CHECK_INT(find(r, "RUSTUP_HOME")->verdict, BH_ENVV_REFUSED_INJECT);
+	bh_env_result_free(r);
+}
+
+/* Knobs that only place a cache pass, their families do not. */
+TEST(env_cache_knobs_pass)
+{
+	struct bh_env_rule rules[] = {
+		SET("npm_config_cache", "/tmp/npm", 1),
+		SET("YARN_CACHE_FOLDER", "/tmp/yarn", 2),
+		SET("PIP_CACHE_DIR", "/tmp/pip", 3),
+		SET("npm_config_registry", "https://evil.example/", 4),
+		SET("PIP_INDEX_URL", "https://evil.example/simple", 5),
+	};
+	struct bh_env_result *r =
+		build(rules, BH_ARRAY_SIZE(rules), NULL, NULL, 0);
+	REQUIRE(r);
+	CHECK(in_envp(r, "npm_config_cache", "/tmp/npm"));
+	CHECK(in_envp(r, "YARN_CACHE_FOLDER", "/tmp/yarn"));
+	CHECK(in_envp(r, "PIP_CACHE_DIR", "/tmp/pip"));
+	CHECK_INT(find(r, "npm_config_registry")->verdict,
+		  BH_ENVV_REFUSED_INJECT);
+	CHECK_INT(find(r, "PIP_INDEX_URL")->verdict, BH_ENVV_REFUSED_INJECT);
+	bh_env_result_free(r);
+}
