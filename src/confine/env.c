@@ -46,25 +46,44 @@ struct inject_rule {
 	const char *reason;
 };
 
-#define R_LOADER "names code the dynamic loader or libc loads into every program"
+#define R_LOADER                                                               \
+	"names code the dynamic loader or libc loads into every program"
 #define R_SHELL "runs shell code or changes how the shell parses commands"
 #define R_INTERP "makes an interpreter load code or options at start-up"
-#define R_GITCFG "injects git configuration (core.sshCommand, core.fsmonitor, aliases run programs)"
+#define R_GITCFG                                                               \
+	"injects git configuration (core.sshCommand, core.fsmonitor, aliases " \
+	"run programs)"
 #define R_GITPROG "names a program git runs"
 #define R_GITREPO "points git at another repository, its hooks and its config"
-#define R_GITANY "git reads GIT_* to choose its repository, configuration and helper programs"
+#define R_GITANY                                                               \
+	"git reads GIT_* to choose its repository, configuration and helper "  \
+	"programs"
 #define R_HELPER "names a program that tools run on the user's behalf"
 #define R_LESS "less runs commands from its options and input preprocessors"
-#define R_BUILD "names a compiler or build tool, or passes flags that load plugins and spec files"
-#define R_CARGO "cargo reads every configuration key (runners, linkers, wrappers, registries) from CARGO_*"
-#define R_GO "changes where Go fetches modules, how it checks them, or which toolchain runs"
-#define R_REGISTRY "changes where packages are downloaded from or how they are verified"
+#define R_BUILD                                                                \
+	"names a compiler or build tool, or passes flags that load plugins "   \
+	"and spec files"
+#define R_CARGO                                                                \
+	"cargo reads every configuration key (runners, linkers, wrappers, "    \
+	"registries) from CARGO_*"
+#define R_GO                                                                   \
+	"changes where Go fetches modules, how it checks them, or which "      \
+	"toolchain runs"
+#define R_REGISTRY                                                             \
+	"changes where packages are downloaded from or how they are verified"
 #define R_ENDPOINT "sends an API client, and its credentials, to another server"
-#define R_PROXY "bulkhead sets the proxy itself: another one would route around the egress policy"
-#define R_TLS "changes which TLS certificates are trusted, or exposes session keys"
+#define R_PROXY                                                                \
+	"bulkhead sets the proxy itself: another one would route around the "  \
+	"egress policy"
+#define R_TLS                                                                  \
+	"changes which TLS certificates are trusted, or exposes session keys"
 #define R_RESOLVER "changes how host names are resolved"
-#define R_CONFIG "points a tool at configuration bulkhead did not choose (configuration can name programs to run)"
-#define R_AUTHORITY "points at a host socket or display that hands out the user's authority"
+#define R_CONFIG                                                               \
+	"points a tool at configuration bulkhead did not choose "              \
+	"(configuration can name programs to run)"
+#define R_AUTHORITY                                                            \
+	"points at a host socket or display that hands out the user's "        \
+	"authority"
 
 /*
  * First match wins, so harmless exceptions come before the broad pattern
@@ -74,6 +93,7 @@ struct inject_rule {
  * PIP_*, YARN_*, npm_config_* are refused except a short harmless list,
  * because those tools read every option from the environment.
  */
+/* clang-format off */
 static const struct inject_rule inject_rules[] = {
 	/* Dynamic loader and libc. */
 	{"LD_*", 0, "env-loader", R_LOADER},
@@ -360,6 +380,7 @@ static const struct inject_rule inject_rules[] = {
 	{"VSCODE_GIT_*", 0, "env-authority", R_AUTHORITY},
 	{"PULSE_SERVER", 0, "env-authority", R_AUTHORITY},
 };
+/* clang-format on */
 
 const char *bh_env_injection_reason(const char *name, const char **rule_id)
 {
@@ -406,7 +427,7 @@ const char *bh_env_verdict_name(enum bh_env_verdict v)
  * environment, policy, own list) except the name. */
 struct candidate {
 	char *name;
-	const char *value; /* NULL: a host entry without '=' */
+	const char *value;		/* NULL: a host entry without '=' */
 	const struct bh_env_rule *rule; /* the rule that brought it in */
 	bool from_host;
 	bool own;
@@ -535,9 +556,11 @@ static char *path_sanitize(const char *value, char **dropped)
 			if (drop.len)
 				bh_strbuf_puts(&drop, ", ");
 			if (n == 0)
-				bh_strbuf_puts(&drop, "'' (empty: the current directory)");
+				bh_strbuf_puts(
+				    &drop, "'' (empty: the current directory)");
 			else if (n == 1 && p[0] == '.')
-				bh_strbuf_puts(&drop, "'.' (the current directory)");
+				bh_strbuf_puts(&drop,
+					       "'.' (the current directory)");
 			else
 				bh_strbuf_printf(&drop, "'%.*s' (relative)",
 						 (int)n, p);
@@ -600,7 +623,8 @@ static void judge(const struct judge_ctx *jc, const struct candidate *c,
 	const char *reason = NULL, *rule_id = NULL;
 	enum bh_env_verdict v = BH_ENVV_PASS;
 	struct bh_secret_match m;
-	bool builtin = from_builtin_set(c->rule); /* secrets are still checked */
+	bool builtin =
+	    from_builtin_set(c->rule); /* secrets are still checked */
 
 	e->from_host = c->from_host;
 	loc_of(c->rule, &e->loc);
@@ -631,16 +655,15 @@ static void judge(const struct judge_ctx *jc, const struct candidate *c,
 	} else if ((rule_id = bh_secrets_match_name(jc->secrets, c->name))) {
 		v = BH_ENVV_REFUSED_SECRET;
 		e->reason = bh_xstrdup(
-			strcmp(rule_id, "name-authority") == 0
-				? "the name points at delegated authority (an "
-				  "agent socket, bus or ticket cache)"
-				: "the name says it holds a secret");
+		    strcmp(rule_id, "name-authority") == 0
+			? "the name points at delegated authority (an "
+			  "agent socket, bus or ticket cache)"
+			: "the name says it holds a secret");
 	} else if (bh_secrets_match_value(jc->secrets, c->value,
 					  strlen(c->value), &m)) {
 		v = BH_ENVV_REFUSED_SECRET;
 		rule_id = m.rule_id;
-		e->reason = bh_xasprintf("the value holds a %s",
-					 m.description);
+		e->reason = bh_xasprintf("the value holds a %s", m.description);
 	} else {
 		rule_id = NULL;
 	}
@@ -648,7 +671,7 @@ static void judge(const struct judge_ctx *jc, const struct candidate *c,
 
 	if (v != BH_ENVV_PASS) {
 		const struct bh_env_rule *allow =
-			allow_unsafe_rule(jc->p, c->name);
+		    allow_unsafe_rule(jc->p, c->name);
 		if (!allow) {
 			e->verdict = v;
 			return;
@@ -656,10 +679,10 @@ static void judge(const struct judge_ctx *jc, const struct candidate *c,
 		char *why = e->reason;
 		e->verdict = BH_ENVV_UNSAFE_ALLOWED;
 		e->reason = bh_xasprintf(
-			"passed UNSAFELY by `env allow-unsafe %s` (%s:%u): "
-			"would be refused: %s",
-			allow->name, allow->loc.file ? allow->loc.file : "?",
-			allow->loc.line, why);
+		    "passed UNSAFELY by `env allow-unsafe %s` (%s:%u): "
+		    "would be refused: %s",
+		    allow->name, allow->loc.file ? allow->loc.file : "?",
+		    allow->loc.line, why);
 		free(why);
 		e->loc = allow->loc;
 		e->value = bh_xstrdup(c->value);
@@ -683,8 +706,8 @@ static void judge(const struct judge_ctx *jc, const struct candidate *c,
 		if (clean) {
 			e->verdict = BH_ENVV_SANITIZED;
 			e->rule_id = "env-path";
-			e->reason = bh_xasprintf("dropped from PATH: %s",
-						 dropped);
+			e->reason =
+			    bh_xasprintf("dropped from PATH: %s", dropped);
 			e->value = clean;
 			free(dropped);
 			return;

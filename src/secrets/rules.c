@@ -120,10 +120,10 @@ static bool equals_ci(const char *s, size_t n, const char *word)
 static bool is_placeholder(const char *s, size_t n)
 {
 	static const char *const words[] = {
-		"example", "xxxxxx",  "placeholder", "redacted", "dummy",
-		"sample",  "your_",   "your-",       "<your",    "changeme",
-		"******",  "......",  "000000000",   "123456789", "abcdefgh",
-		"insert",  "replace", "fake_",       "_here",    "-here",
+	    "example", "xxxxxx",  "placeholder", "redacted",  "dummy",
+	    "sample",  "your_",	  "your-",	 "<your",     "changeme",
+	    "******",  "......",  "000000000",	 "123456789", "abcdefgh",
+	    "insert",  "replace", "fake_",	 "_here",     "-here",
 	};
 	for (size_t i = 0; i < BH_ARRAY_SIZE(words); i++)
 		if (contains_ci(s, n, words[i]))
@@ -186,9 +186,9 @@ static bool v_random(const char *s, size_t n)
 static bool v_assigned(const char *s, size_t n)
 {
 	static const char *const words[] = {
-		"null",      "none",     "nil",   "true",     "false",
-		"undefined", "required", "empty", "optional", "string",
-		"password",  "secret",   "token", "disabled", "enabled",
+	    "null",	 "none",     "nil",   "true",	  "false",
+	    "undefined", "required", "empty", "optional", "string",
+	    "password",	 "secret",   "token", "disabled", "enabled",
 	};
 	if (n < 8)
 		return false;
@@ -234,7 +234,8 @@ static bool v_discord(const char *s, size_t n)
 static bool v_jwt(const char *s, size_t n)
 {
 	const char *d1 = memchr(s, '.', n);
-	const char *d2 = d1 ? memchr(d1 + 1, '.', n - (size_t)(d1 + 1 - s)) : NULL;
+	const char *d2 =
+	    d1 ? memchr(d1 + 1, '.', n - (size_t)(d1 + 1 - s)) : NULL;
 	unsigned char buf[96];
 	if (!d2)
 		return false;
@@ -289,9 +290,9 @@ static bool v_putty(const char *s, size_t n)
 static bool v_url_password(const char *s, size_t n)
 {
 	static const char *const words[] = {
-		"password", "pass", "passwd", "pwd",  "pw",  "secret",
-		"user",     "username", "token", "x",   "xxx", "***",
-		"****",     "changeme", "foo",  "bar", "test",
+	    "password", "pass",	    "passwd", "pwd", "pw",   "secret",
+	    "user",	"username", "token",  "x",   "xxx",  "***",
+	    "****",	"changeme", "foo",    "bar", "test",
 	};
 	bool digits = n <= 5;
 	for (size_t i = 0; digits && i < n; i++)
@@ -331,10 +332,12 @@ static bool v_bech32(const char *s, size_t n)
 		return false;
 	size_t hrp = (size_t)(sep - s);
 	for (size_t i = 0; i < hrp; i++)
-		chk = bech32_step(chk) ^ ((unsigned)lower((unsigned char)s[i]) >> 5);
+		chk = bech32_step(chk) ^
+		      ((unsigned)lower((unsigned char)s[i]) >> 5);
 	chk = bech32_step(chk);
 	for (size_t i = 0; i < hrp; i++)
-		chk = bech32_step(chk) ^ ((unsigned)lower((unsigned char)s[i]) & 31);
+		chk = bech32_step(chk) ^
+		      ((unsigned)lower((unsigned char)s[i]) & 31);
 	for (const char *p = sep + 1; p < s + n; p++) {
 		const char *v = strchr(charset, lower((unsigned char)*p));
 		if (!v || !*p)
@@ -353,6 +356,7 @@ static bool v_bech32(const char *s, size_t n)
  * names the match.  Context rules (BH_SRULE_CONTEXT) give way to any format
  * rule that overlaps them.
  */
+/* clang-format off */
 static const struct bh_secret_rule value_rules[] = {
 	/* Cloud providers. */
 	{"aws-access-key-id", "AWS access key ID",
@@ -567,6 +571,7 @@ static const struct bh_secret_rule value_rules[] = {
 	 ASSIGN "(?<s>[^\\s\"'`,;<>(){}\\[\\]]{8,256})",
 	 v_assigned, BH_SRULE_CONTEXT},
 };
+/* clang-format on */
 
 /* ---- name rules -------------------------------------------------------- */
 
@@ -581,6 +586,7 @@ static const struct bh_secret_rule value_rules[] = {
  * GIT_AUTHOR_*, PWD/OLDPWD, KEYBOARD, XKB_*, KEYTIMEOUT, GPG_TTY,
  * XDG_SESSION_ID, primaryKey-style camelCase database keys.
  */
+/* clang-format off */
 static const struct bh_name_rule name_rules[] = {
 	{"name-authority", "delegated authority: an agent socket, bus or ticket cache",
 	 "^(?:SSH_AUTH_SOCK|GPG_AGENT_INFO|XAUTHORITY|DBUS_SESSION_BUS_ADDRESS|"
@@ -612,6 +618,7 @@ static const struct bh_name_rule name_rules[] = {
 	 "(?:^|" SEP ")AUTH(?:" SEP "|$)|AUTHORIZATION$|AUTH" SEP "?(?:HEADER|STRING)$"},
 	{"name-cookie", "cookie", "(?:^|" SEP ")COOKIES?(?:" SEP "|$)|COOKIE$"},
 };
+/* clang-format on */
 
 const struct bh_secret_rule *bh_secret_value_rules(size_t *n)
 {

@@ -17,7 +17,7 @@
 #define BH_SRULE_CONTEXT 0x1u
 
 struct bh_secret_rule {
-	const char *id;          /* stable: audit logs and profiles name it */
+	const char *id;		 /* stable: audit logs and profiles name it */
 	const char *description; /* "GitHub personal access token" */
 	/* PCRE2, byte mode.  The secret is the named group "s" when the
 	 * pattern has one (the rest is context), else the whole match. */
@@ -32,7 +32,8 @@ struct bh_secret_rule {
 struct bh_name_rule {
 	const char *id;
 	const char *description;
-	const char *pattern; /* PCRE2, case-insensitive, against the whole name */
+	const char
+	    *pattern; /* PCRE2, case-insensitive, against the whole name */
 };
 
 const struct bh_secret_rule *bh_secret_value_rules(size_t *n);

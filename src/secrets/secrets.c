@@ -133,11 +133,12 @@ const char *bh_secrets_match_name(const struct bh_secrets *s, const char *name)
 	if (!s || !name || !*name)
 		return NULL;
 	for (size_t i = 0; !id && i < s->n_name_rules; i++) {
-		pcre2_match_data *md =
-			pcre2_match_data_create_from_pattern(s->names[i].code, NULL);
+		pcre2_match_data *md = pcre2_match_data_create_from_pattern(
+		    s->names[i].code, NULL);
 		if (!md)
 			return NULL;
-		if (match_at(s, s->names[i].code, name, strlen(name), 0, md) > 0)
+		if (match_at(s, s->names[i].code, name, strlen(name), 0, md) >
+		    0)
 			id = s->name_rules[i].id;
 		pcre2_match_data_free(md);
 	}
@@ -239,8 +240,8 @@ static void collect_rule(const struct bh_secrets *s, size_t i, const char *buf,
 			ss = ov[2 * g];
 			se = ov[2 * g + 1];
 		}
-		if (se > ss && (!rule->validate ||
-				rule->validate(buf + ss, se - ss))) {
+		if (se > ss &&
+		    (!rule->validate || rule->validate(buf + ss, se - ss))) {
 			bh_xgrow((void **)c, cap, *n + 1, sizeof(**c));
 			(*c)[(*n)++] = (struct candidate){ss, se, i};
 			from = me > ms ? me : ms + 1;

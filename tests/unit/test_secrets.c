@@ -1094,7 +1094,8 @@ TEST(secrets_every_rule_has_cases)
 		for (size_t j = 0; j < BH_ARRAY_SIZE(negatives); j++)
 			q += strcmp(negatives[j].rule, rules[i].id) == 0;
 		if (p < 2 || q < 2) {
-			fprintf(stderr, "  rule %s: %zu positives, %zu negatives\n",
+			fprintf(stderr,
+				"  rule %s: %zu positives, %zu negatives\n",
 				rules[i].id, p, q);
 			CHECK(false);
 		}
@@ -1121,8 +1122,9 @@ TEST(secrets_value_positives)
 				      strlen(want)) == 0));
 		}
 		if (!ok) {
-			fprintf(stderr, "  positive %zu (%s) not found; got:",
-				i, c->rule);
+			fprintf(stderr,
+				"  positive %zu (%s) not found; got:", i,
+				c->rule);
 			for (size_t j = 0; j < f.n; j++)
 				fprintf(stderr, " %s[%zu,%zu)", f.m[j].rule_id,
 					f.m[j].start, f.m[j].end);
@@ -1143,8 +1145,9 @@ TEST(secrets_value_negatives)
 			if (strcmp(f.m[j].rule_id, c->rule) != 0 && c->extra &&
 			    strcmp(f.m[j].rule_id, c->extra) == 0)
 				continue;
-			fprintf(stderr, "  negative %zu (%s) matched %s[%zu,%zu)\n",
-				i, c->rule, f.m[j].rule_id, f.m[j].start,
+			fprintf(stderr,
+				"  negative %zu (%s) matched %s[%zu,%zu)\n", i,
+				c->rule, f.m[j].rule_id, f.m[j].start,
 				f.m[j].end);
 			CHECK(false);
 		}
@@ -1153,38 +1156,41 @@ TEST(secrets_value_negatives)
 
 /* Everyday strings that look random or secret-ish but are not secrets. */
 static const char *const innocents[] = {
-	"commit 3f2c1a9b8e7d6c5b4a39281706f5e4d3c2b1a098",
-	"9b2e4f6a8c0d1e3f5a7b9c1d3e5f7a9b2c4d6e8f",
-	"sha256:4f5e6d7c8b9a0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a6978879",
-	"id=123e4567-e89b-12d3-a456-426614174000",
-	"f47ac10b-58cc-4372-a567-0e02b2c3d479 0e02b2c3d4790e02b2c3d4790e02b2c3",
-	"aGVsbG8gd29ybGQ=", /* "hello world" */
-	"dXNlcg== cGFzcw==",
-	"/home/alice/.config/gh/hosts.yml",
-	"/usr/lib/x86_64-linux-gnu/libpcre2-8.so.0.11.2",
-	"C:\\Users\\alice\\AppData\\Roaming\\npm\\node_modules",
-	"https://github.com/anthropics/claude-code/issues/5892",
-	"git@github.com:org/repo.git",
-	"ssh://git@gitlab.com:2222/group/project.git",
-	"https://alice@example.com/path?q=1",
-	"http://[::1]:8080/metrics",
-	"TOKENIZERS_PARALLELISM=false",
-	"password=",
-	"password: ********",
-	"secret_key_base: <%= ENV[\"SECRET_KEY_BASE\"] %>",
-	"token: ${{ secrets.GITHUB_TOKEN }}",
-	"export AWS_PROFILE=dev",
-	"api_key=os.environ['OPENAI_API_KEY']",
-	"--password-file=/run/secrets/db_password",
-	"npm install --save-dev @types/node@20.11.5",
-	"sk-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-	"ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-	"-----BEGIN CERTIFICATE-----",
-	"data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==",
-	"2024-06-11T12:34:56.789Z INFO request_id=9f8e7d6c5b4a3210 took 12ms",
-	"LS_COLORS=rs=0:di=01;34:ln=01;36:mh=00:pi=40;33:so=01;35:do=01;35",
-	"Version: 1.2.3-rc.4+build.5678",
-	"python3 -c 'import secrets; print(secrets.token_hex(16))'",
+    "commit 3f2c1a9b8e7d6c5b4a39281706f5e4d3c2b1a098",
+    "9b2e4f6a8c0d1e3f5a7b9c1d3e5f7a9b2c4d6e8f",
+    "sha256:4f5e6d7c8b9a0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a6978879",
+    "id=123e4567-e89b-12d3-a456-426614174000",
+    "f47ac10b-58cc-4372-a567-0e02b2c3d479 0e02b2c3d4790e02b2c3d4790e02b2c3",
+    "aGVsbG8gd29ybGQ=", /* "hello world" */
+    "dXNlcg== cGFzcw==",
+    "/home/alice/.config/gh/hosts.yml",
+    "/usr/lib/x86_64-linux-gnu/libpcre2-8.so.0.11.2",
+    "C:\\Users\\alice\\AppData\\Roaming\\npm\\node_modules",
+    "https://github.com/anthropics/claude-code/issues/5892",
+    "git@github.com:org/repo.git",
+    "ssh://git@gitlab.com:2222/group/project.git",
+    "https://alice@example.com/path?q=1",
+    "http://[::1]:8080/metrics",
+    "TOKENIZERS_PARALLELISM=false",
+    "password=",
+    "password: ********",
+    "secret_key_base: <%= ENV[\"SECRET_KEY_BASE\"] %>",
+    "token: ${{ secrets.GITHUB_TOKEN }}",
+    "export AWS_PROFILE=dev",
+    "api_key=os.environ['OPENAI_API_KEY']",
+    "--password-file=/run/secrets/db_password",
+    "npm install --save-dev @types/node@20.11.5",
+    "sk-xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+    "ghp_xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+    "-----BEGIN CERTIFICATE-----",
+    "data:image/"
+    "png;base64,"
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60"
+    "e6kgAAAABJRU5ErkJggg==",
+    "2024-06-11T12:34:56.789Z INFO request_id=9f8e7d6c5b4a3210 took 12ms",
+    "LS_COLORS=rs=0:di=01;34:ln=01;36:mh=00:pi=40;33:so=01;35:do=01;35",
+    "Version: 1.2.3-rc.4+build.5678",
+    "python3 -c 'import secrets; print(secrets.token_hex(16))'",
 };
 
 TEST(secrets_innocents_do_not_match)
@@ -1207,97 +1213,98 @@ struct name_case {
 };
 
 static const struct name_case names[] = {
-	{"AWS_ACCESS_KEY_ID", "name-key"},
-	{"AWS_SECRET_ACCESS_KEY", "name-secret"},
-	{"AWS_SESSION_TOKEN", "name-token"},
-	{"AWS_CONTAINER_CREDENTIALS_FULL_URI", "name-cloud"},
-	{"GITHUB_TOKEN", "name-token"},
-	{"GH_TOKEN", "name-token"},
-	{"NPM_TOKEN", "name-token"},
-	{"NODE_AUTH_TOKEN", "name-token"},
-	{"CI_JOB_TOKEN", "name-token"},
-	{"CI_JOB_JWT_V2", "name-token"},
-	{"ACTIONS_RUNTIME_TOKEN", "name-token"},
-	{"ACTIONS_ID_TOKEN_REQUEST_TOKEN", "name-token"},
-	{"ACTIONS_ID_TOKEN_REQUEST_URL", "name-token"},
-	{"SYSTEM_ACCESSTOKEN", "name-token"},
-	{"ANTHROPIC_API_KEY", "name-api-key"},
-	{"OPENAI_API_KEY", "name-api-key"},
-	{"apiKey", "name-api-key"},
-	{"GOOGLE_APPLICATION_CREDENTIALS", "name-cloud"},
-	{"AZURE_CLIENT_ID", "name-cloud"},
-	{"AZURE_STORAGE_CONNECTION_STRING", "name-cloud"},
-	{"DATABASE_URL", "name-connection-string"},
-	{"REDIS_URL", "name-connection-string"},
-	{"SENTRY_DSN", "name-connection-string"},
-	{"DB_PASSWORD", "name-password"},
-	{"MYSQL_PWD", "name-password"},
-	{"PGPASSFILE", "name-password"},
-	{"PGPASSWORD", "name-password"},
-	{"htpasswd", "name-password"},
-	{"GPG_PASSPHRASE", "name-password"},
-	{"CLIENT_SECRET", "name-secret"},
-	{"client-secret", "name-secret"},
-	{"JWT_SECRET", "name-secret"},
-	{"SSH_PRIVATE_KEY", "name-private-key"},
-	{"privateKey", "name-private-key"},
-	{"STRIPE_KEY", "name-key"},
-	{"MASTER_KEY", "name-key"},
-	{"AZURE_DEVOPS_EXT_PAT", "name-cloud"},
-	{"GITLAB_PAT", "name-pat"},
-	{"gh.pat", "name-pat"},
-	{"DOCKER_CREDENTIALS", "name-credentials"},
-	{"NETRC", "name-credentials"},
-	{"NPM_CONFIG__AUTH", "name-auth"},
-	{"BASIC_AUTH", "name-auth"},
-	{"HTTP_AUTHORIZATION", "name-auth"},
-	{"SESSION_COOKIE", "name-cookie"},
-	{"browserCookie", "name-cookie"},
-	{"PAT_COOKIES_FILE", "name-cookie"},
-	{"SSH_AUTH_SOCK", "name-authority"},
-	{"XAUTHORITY", "name-authority"},
-	{"DBUS_SESSION_BUS_ADDRESS", "name-authority"},
-	{"KRB5CCNAME", "name-authority"},
-	{"GPG_AGENT_INFO", "name-authority"},
-	{"github_token", "name-token"},
-	{"accessToken", "name-token"},
-	{"PATH", NULL},
-	{"HOME", NULL},
-	{"LANG", NULL},
-	{"TERM", NULL},
-	{"PWD", NULL},
-	{"OLDPWD", NULL},
-	{"KEYBOARD", NULL},
-	{"KEYTIMEOUT", NULL},
-	{"XKB_DEFAULT_LAYOUT", NULL},
-	{"GPG_TTY", NULL},
-	{"TOKENIZERS_PARALLELISM", NULL},
-	{"GIT_AUTHOR_NAME", NULL},
-	{"GIT_AUTHOR_EMAIL", NULL},
-	{"AUTHOR", NULL},
-	{"OAUTHLIB_INSECURE_TRANSPORT", NULL},
-	{"XDG_SESSION_ID", NULL},
-	{"SSH_CONNECTION", NULL},
-	{"BYPASS_CACHE", NULL},
-	{"primaryKey", NULL},
-	{"MONKEY_PATCH", NULL},
-	{"AWS_REGION", NULL},
-	{"AWS_PROFILE", NULL},
-	{"SSH_KEY_PATH", NULL},
-	{"EDITOR", NULL},
-	{"", NULL},
+    {"AWS_ACCESS_KEY_ID", "name-key"},
+    {"AWS_SECRET_ACCESS_KEY", "name-secret"},
+    {"AWS_SESSION_TOKEN", "name-token"},
+    {"AWS_CONTAINER_CREDENTIALS_FULL_URI", "name-cloud"},
+    {"GITHUB_TOKEN", "name-token"},
+    {"GH_TOKEN", "name-token"},
+    {"NPM_TOKEN", "name-token"},
+    {"NODE_AUTH_TOKEN", "name-token"},
+    {"CI_JOB_TOKEN", "name-token"},
+    {"CI_JOB_JWT_V2", "name-token"},
+    {"ACTIONS_RUNTIME_TOKEN", "name-token"},
+    {"ACTIONS_ID_TOKEN_REQUEST_TOKEN", "name-token"},
+    {"ACTIONS_ID_TOKEN_REQUEST_URL", "name-token"},
+    {"SYSTEM_ACCESSTOKEN", "name-token"},
+    {"ANTHROPIC_API_KEY", "name-api-key"},
+    {"OPENAI_API_KEY", "name-api-key"},
+    {"apiKey", "name-api-key"},
+    {"GOOGLE_APPLICATION_CREDENTIALS", "name-cloud"},
+    {"AZURE_CLIENT_ID", "name-cloud"},
+    {"AZURE_STORAGE_CONNECTION_STRING", "name-cloud"},
+    {"DATABASE_URL", "name-connection-string"},
+    {"REDIS_URL", "name-connection-string"},
+    {"SENTRY_DSN", "name-connection-string"},
+    {"DB_PASSWORD", "name-password"},
+    {"MYSQL_PWD", "name-password"},
+    {"PGPASSFILE", "name-password"},
+    {"PGPASSWORD", "name-password"},
+    {"htpasswd", "name-password"},
+    {"GPG_PASSPHRASE", "name-password"},
+    {"CLIENT_SECRET", "name-secret"},
+    {"client-secret", "name-secret"},
+    {"JWT_SECRET", "name-secret"},
+    {"SSH_PRIVATE_KEY", "name-private-key"},
+    {"privateKey", "name-private-key"},
+    {"STRIPE_KEY", "name-key"},
+    {"MASTER_KEY", "name-key"},
+    {"AZURE_DEVOPS_EXT_PAT", "name-cloud"},
+    {"GITLAB_PAT", "name-pat"},
+    {"gh.pat", "name-pat"},
+    {"DOCKER_CREDENTIALS", "name-credentials"},
+    {"NETRC", "name-credentials"},
+    {"NPM_CONFIG__AUTH", "name-auth"},
+    {"BASIC_AUTH", "name-auth"},
+    {"HTTP_AUTHORIZATION", "name-auth"},
+    {"SESSION_COOKIE", "name-cookie"},
+    {"browserCookie", "name-cookie"},
+    {"PAT_COOKIES_FILE", "name-cookie"},
+    {"SSH_AUTH_SOCK", "name-authority"},
+    {"XAUTHORITY", "name-authority"},
+    {"DBUS_SESSION_BUS_ADDRESS", "name-authority"},
+    {"KRB5CCNAME", "name-authority"},
+    {"GPG_AGENT_INFO", "name-authority"},
+    {"github_token", "name-token"},
+    {"accessToken", "name-token"},
+    {"PATH", NULL},
+    {"HOME", NULL},
+    {"LANG", NULL},
+    {"TERM", NULL},
+    {"PWD", NULL},
+    {"OLDPWD", NULL},
+    {"KEYBOARD", NULL},
+    {"KEYTIMEOUT", NULL},
+    {"XKB_DEFAULT_LAYOUT", NULL},
+    {"GPG_TTY", NULL},
+    {"TOKENIZERS_PARALLELISM", NULL},
+    {"GIT_AUTHOR_NAME", NULL},
+    {"GIT_AUTHOR_EMAIL", NULL},
+    {"AUTHOR", NULL},
+    {"OAUTHLIB_INSECURE_TRANSPORT", NULL},
+    {"XDG_SESSION_ID", NULL},
+    {"SSH_CONNECTION", NULL},
+    {"BYPASS_CACHE", NULL},
+    {"primaryKey", NULL},
+    {"MONKEY_PATCH", NULL},
+    {"AWS_REGION", NULL},
+    {"AWS_PROFILE", NULL},
+    {"SSH_KEY_PATH", NULL},
+    {"EDITOR", NULL},
+    {"", NULL},
 };
 
 TEST(secrets_name_rules)
 {
 	REQUIRE(engine());
 	for (size_t i = 0; i < BH_ARRAY_SIZE(names); i++) {
-		const char *got = bh_secrets_match_name(engine(), names[i].name);
+		const char *got =
+		    bh_secrets_match_name(engine(), names[i].name);
 		if (names[i].rule)
 			CHECK_STR(got, names[i].rule);
 		else if (got) {
-			fprintf(stderr, "  %s: unexpectedly %s\n", names[i].name,
-				got);
+			fprintf(stderr, "  %s: unexpectedly %s\n",
+				names[i].name, got);
 			CHECK(false);
 		}
 	}
@@ -1325,8 +1332,9 @@ TEST(secrets_every_name_rule_is_tested)
 /* A format rule wins over a context rule on the same bytes. */
 TEST(secrets_format_beats_context)
 {
-	const char *in = "https://x-access-token:"
-			 "ghs_Ab3De5Gh7Jk9Mn1Pq3St5Vw7Yz9Bc1Df3Gh5@github.com/o";
+	const char *in =
+	    "https://x-access-token:"
+	    "ghs_Ab3De5Gh7Jk9Mn1Pq3St5Vw7Yz9Bc1Df3Gh5@github.com/o";
 	struct found f;
 	scan(in, &f);
 	REQUIRE(f.n == 1);
@@ -1341,8 +1349,9 @@ TEST(secrets_format_beats_context)
 
 TEST(secrets_scan_order_and_stop)
 {
-	const char *in = "a=npm_Ab3De5Gh7Jk9Mn1Pq3St5Vw7Yz9Bc1Df3Gh5 "
-			 "b=AKIAQW3ER5TY7UI2OP4A c=hf_Ab3De5Gh7Jk9Mn1Pq3St5Vw7Yz9Bc1Df3X";
+	const char *in =
+	    "a=npm_Ab3De5Gh7Jk9Mn1Pq3St5Vw7Yz9Bc1Df3Gh5 "
+	    "b=AKIAQW3ER5TY7UI2OP4A c=hf_Ab3De5Gh7Jk9Mn1Pq3St5Vw7Yz9Bc1Df3X";
 	struct found f;
 	scan(in, &f);
 	REQUIRE(f.n == 3);
@@ -1369,12 +1378,13 @@ static int stop_at_second(void *ctx, const struct bh_secret_match *m)
 
 TEST(secrets_scan_callback_stops)
 {
-	const char *in = "npm_Ab3De5Gh7Jk9Mn1Pq3St5Vw7Yz9Bc1Df3Gh5 "
-			 "AKIAQW3ER5TY7UI2OP4A hf_Ab3De5Gh7Jk9Mn1Pq3St5Vw7Yz9Bc1Df3X";
+	const char *in =
+	    "npm_Ab3De5Gh7Jk9Mn1Pq3St5Vw7Yz9Bc1Df3Gh5 "
+	    "AKIAQW3ER5TY7UI2OP4A hf_Ab3De5Gh7Jk9Mn1Pq3St5Vw7Yz9Bc1Df3X";
 	int calls = 0;
-	CHECK_INT(bh_secrets_scan(engine(), in, strlen(in), stop_at_second,
-				  &calls),
-		  42);
+	CHECK_INT(
+	    bh_secrets_scan(engine(), in, strlen(in), stop_at_second, &calls),
+	    42);
 	CHECK_INT(calls, 2);
 }
 
@@ -1472,8 +1482,8 @@ TEST(secrets_hostile_input_is_bounded)
 TEST(secrets_private_key_forms)
 {
 	static const char body[] =
-		"MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj"
-		"MzEfYyjiWA4R4/M2bS1GB4t7NXp98C3SC6dVMvDuictGeurT8jNbvJZHtCSuYEvu";
+	    "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj"
+	    "MzEfYyjiWA4R4/M2bS1GB4t7NXp98C3SC6dVMvDuictGeurT8jNbvJZHtCSuYEvu";
 	struct found f;
 	char *in = bh_xasprintf("log: -----BEGIN PRIVATE KEY-----\n%s\n", body);
 	scan(in, &f);

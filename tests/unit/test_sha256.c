@@ -32,13 +32,13 @@ TEST(sha256_fips_vectors)
 	CHECK_STR(h, "ba7816bf8f01cfea414140de5dae2223"
 		     "b00361a396177a9cb410ff61f20015ad");
 	const char *m448 =
-		"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
+	    "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
 	sha_hex(m448, strlen(m448), h);
 	CHECK_STR(h, "248d6a61d20638b8e5c026930c3e6039"
 		     "a33ce45964ff2167f6ecedd419db06c1");
 	const char *m896 =
-		"abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmn"
-		"hijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu";
+	    "abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmn"
+	    "hijklmnoijklmnopjklmnopqklmnopqrlmnopqrsmnopqrstnopqrstu";
 	sha_hex(m896, strlen(m896), h);
 	CHECK_STR(h, "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45"
 		     "037afee9d1");
@@ -91,33 +91,32 @@ struct hmac_vector {
 
 /* RFC 4231 test cases 1-7. */
 static const struct hmac_vector rfc4231[] = {
-	{"0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b", "4869205468657265",
-	 "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"},
-	{"4a656665",
-	 "7768617420646f2079612077616e7420666f72206e6f7468696e673f",
-	 "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"},
-	{"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
-	 "dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd"
-	 "dddddddddddddddddddddddddddddddddd",
-	 "773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe"},
-	{"0102030405060708090a0b0c0d0e0f10111213141516171819",
-	 "cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd"
-	 "cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd",
-	 "82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b"},
-	{"0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c",
-	 "546573742057697468205472756e636174696f6e",
-	 "a3b6167473100ee06e0c796c2955552b"},
-	{NULL, /* 131 bytes of 0xaa */
-	 "54657374205573696e67204c6172676572205468616e20426c6f636b2d53697a65"
-	 "204b6579202d2048617368204b6579204669727374",
-	 "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"},
-	{NULL, /* 131 bytes of 0xaa */
-	 "5468697320697320612074657374207573696e672061206c6172676572207468"
-	 "616e20626c6f636b2d73697a65206b657920616e642061206c61726765722074"
-	 "68616e20626c6f636b2d73697a6520646174612e20546865206b6579206e6565"
-	 "647320746f20626520686173686564206265666f7265206265696e6720757365"
-	 "642062792074686520484d414320616c676f726974686d2e",
-	 "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2"},
+    {"0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b", "4869205468657265",
+     "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7"},
+    {"4a656665", "7768617420646f2079612077616e7420666f72206e6f7468696e673f",
+     "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"},
+    {"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+     "dddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddddd"
+     "dddddddddddddddddddddddddddddddddd",
+     "773ea91e36800e46854db8ebd09181a72959098b3ef8c122d9635514ced565fe"},
+    {"0102030405060708090a0b0c0d0e0f10111213141516171819",
+     "cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd"
+     "cdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcdcd",
+     "82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665b"},
+    {"0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c",
+     "546573742057697468205472756e636174696f6e",
+     "a3b6167473100ee06e0c796c2955552b"},
+    {NULL, /* 131 bytes of 0xaa */
+     "54657374205573696e67204c6172676572205468616e20426c6f636b2d53697a65"
+     "204b6579202d2048617368204b6579204669727374",
+     "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54"},
+    {NULL, /* 131 bytes of 0xaa */
+     "5468697320697320612074657374207573696e672061206c6172676572207468"
+     "616e20626c6f636b2d73697a65206b657920616e642061206c61726765722074"
+     "68616e20626c6f636b2d73697a6520646174612e20546865206b6579206e6565"
+     "647320746f20626520686173686564206265666f7265206265696e6720757365"
+     "642062792074686520484d414320616c676f726974686d2e",
+     "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2"},
 };
 
 TEST(hmac_sha256_rfc4231)
