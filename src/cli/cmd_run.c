@@ -65,13 +65,20 @@ static void print_env(const struct bh_prepared *p)
 		}
 		cleanup_free char *shown =
 			bh_secrets_redact(p->secrets, p->key, e->value);
-		bool secretish = bh_secrets_match_name(p->secrets, e->name);
+		/* A name that says secret, or a secret let through by
+		 * allow-unsafe, is shown only as its fingerprint. */
+		bool secretish =
+			bh_secrets_match_name(p->secrets, e->name) ||
+			(e->verdict == BH_ENVV_UNSAFE_ALLOWED && e->rule_id &&
+			 strncmp(e->rule_id, "env-", 4) != 0);
 		if (secretish) {
 			char fp[13];
 			bh_secrets_fingerprint(p->key, e->value,
 					       strlen(e->value), fp);
+			const char *rule =
+				bh_secrets_match_name(p->secrets, e->name);
 			printf("%s=<redacted:%s:%s>\n", e->name,
-			       bh_secrets_match_name(p->secrets, e->name), fp);
+			       rule ? rule : e->rule_id, fp);
 		} else {
 			printf("%s=%s\n", e->name, shown);
 		}

@@ -108,6 +108,9 @@ enum bh_limit_kind {
 	BH_LIMIT__COUNT,
 };
 const char *bh_limit_name(enum bh_limit_kind k);
+/* A limit's value as the profile language writes it ("4G", "30m", "1.5").
+ * Caller frees. */
+char *bh_limit_to_text(enum bh_limit_kind k, uint64_t v);
 
 struct bh_limit_rule {
 	bool set;

@@ -645,3 +645,10 @@ void bh_limit_format(enum bh_limit_kind k, uint64_t v, struct bh_strbuf *sb)
 		break;
 	}
 }
+
+char *bh_limit_to_text(enum bh_limit_kind k, uint64_t v)
+{
+	struct bh_strbuf sb = BH_STRBUF_INIT;
+	bh_limit_format(k, v, &sb);
+	return bh_strbuf_steal(&sb);
+}

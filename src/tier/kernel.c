@@ -73,9 +73,9 @@ static void report_limits(struct bh_session *s, struct kernel_state *k)
 		const struct bh_limit_rule *l = &p->limits[i];
 		if (!l->set)
 			continue;
+		cleanup_free char *val = bh_limit_to_text(i, l->value);
 		cleanup_free char *rule =
-			bh_xasprintf("limit %s %llu", bh_limit_name(i),
-				     (unsigned long long)l->value);
+			bh_xasprintf("limit %s %s", bh_limit_name(i), val);
 		const struct bh_loc *loc = l->loc.file ? &l->loc : NULL;
 		switch (i) {
 		case BH_LIMIT_MEMORY:
@@ -103,7 +103,7 @@ static void report_limits(struct bh_session *s, struct kernel_state *k)
 				      "tier namespace)");
 			break;
 		case BH_LIMIT_CPUTIME:
-			add_rlimit(k, RLIMIT_CPU, (l->value + 999) / 1000);
+			add_rlimit(k, RLIMIT_CPU, l->value); /* seconds */
 			bh_report_add(s->report, BH_RC_LIMIT, BH_ENF_DEGRADED,
 				      rule, loc, "rlimit",
 				      "RLIMIT_CPU applies per process, not to "

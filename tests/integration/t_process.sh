@@ -73,3 +73,16 @@ test_new_session() {
 	set -- $OUT
 	expect_eq "$1" "$2" "session id equals pid"
 }
+
+test_setup_failure_names_the_step() {
+	# An open-files limit above fs.nr_open (1048576 by default) makes setrlimit()
+	# fail in the child, before exec: one line naming the step and errno.
+	[ "$(cat /proc/sys/fs/nr_open)" -lt 1073741824 ] || skip "fs.nr_open allows the limit"
+	printf 'include default\nlimit nofile 1073741824\n' > "$T/r.profile"
+	run_bh run -q -p "$T/r.profile" -t kernel -- sh -c 'echo LAUNCHED'
+	expect_eq "$STATUS" 125 "status"
+	expect_not_contains "$OUT" LAUNCHED
+	expect_contains "$OUT" "sandbox setup failed at resource limits: Operation not permitted"
+	run_bh log --json --last 1
+	expect_contains "$OUT" '"stage":"resource limits"'
+}
