@@ -237,8 +237,22 @@ static void write_end(struct bh_audit *a, const struct bh_prepared *p,
 }
 
 /* Waits for the command, forwarding signals and enforcing the deadline. */
+static void set_from_status(struct outcome *o, int st)
+{
+	if (WIFEXITED(st)) {
+		o->kind = "exit";
+		o->code = WEXITSTATUS(st);
+		o->sig = 0;
+	} else {
+		o->kind = "signal";
+		o->sig = WTERMSIG(st);
+		o->code = 128 + o->sig;
+	}
+	o->exit_code = o->code;
+}
+
 static int supervise(pid_t child, uint64_t limit_ms, double t0,
-		     struct outcome *o)
+		     struct outcome *o, int *raw)
 {
 	sigset_t set;
 	sigemptyset(&set);
@@ -250,16 +264,8 @@ static int supervise(pid_t child, uint64_t limit_ms, double t0,
 		int st;
 		pid_t w = waitpid(child, &st, WNOHANG);
 		if (w == child) {
-			if (WIFEXITED(st)) {
-				o->kind = "exit";
-				o->code = WEXITSTATUS(st);
-				o->exit_code = o->code;
-			} else {
-				o->kind = "signal";
-				o->sig = WTERMSIG(st);
-				o->code = 128 + o->sig;
-				o->exit_code = o->code;
-			}
+			*raw = st;
+			set_from_status(o, st);
 			return 0;
 		}
 		struct timespec ts = {1, 0};
@@ -273,7 +279,7 @@ static int supervise(pid_t child, uint64_t limit_ms, double t0,
 				o->sig = SIGKILL;
 				o->code = 128 + SIGKILL;
 				o->exit_code = o->code;
-				return 0;
+				return 1;
 			}
 			if (left < 1000) {
 				ts.tv_sec = 0;
@@ -400,8 +406,12 @@ int bh_cmd_run(int argc, char **argv)
 					: strerror(fail.err));
 		else
 			fprintf(stderr,
-				"bulkhead: sandbox setup failed at %s: %s\n",
-				out.stage, strerror(fail.err));
+				"bulkhead: sandbox setup failed at %s%s: %s\n",
+				out.stage,
+				fail.stage == BH_STAGE_MOUNT && fail.detail >= 0
+					? " (a mount)"
+					: "",
+				strerror(fail.err));
 		(void)waitpid(child, NULL, 0);
 	} else if (r) {
 		out.kind = "setup-failed";
@@ -416,8 +426,12 @@ int bh_cmd_run(int argc, char **argv)
 		uint64_t limit = p.policy->limits[BH_LIMIT_TIME].set
 					 ? p.policy->limits[BH_LIMIT_TIME].value
 					 : 0;
-		supervise(child, limit, t0, &out);
-		if (!strcmp(out.kind, "timeout") && !o.quiet)
+		int raw = 0;
+		bool timed_out = supervise(child, limit, t0, &out, &raw) == 1;
+		if (!timed_out && p.tier->command_status)
+			set_from_status(&out,
+					p.tier->command_status(&p.sess, raw));
+		if (timed_out && !o.quiet)
 			fprintf(stderr,
 				"bulkhead: time limit reached after %.1f s; "
 				"process tree killed\n",

@@ -424,6 +424,9 @@ int bh_prepare(const struct bh_cli_opts *o, char *const *argv,
 	s->argv = argv;
 	s->envp = p->env->envp;
 	s->search_path = p->search_path;
+	s->session_id = p->session_id;
+	s->state_dir = p->state_dir;
+	s->rundir = p->rundir;
 	s->report = bh_report_new(p->tier->name);
 	p->prepared = true;
 	r = p->tier->prepare(s, err);

@@ -50,6 +50,8 @@ static const char *const stage_names[] = {
 	[BH_STAGE_CLOSE_FDS] = "close inherited fds",
 	[BH_STAGE_EXEC] = "exec",
 	[BH_STAGE_EXEC_NOT_FOUND] = "exec",
+	[BH_STAGE_USERNS] = "user namespace",
+	[BH_STAGE_MOUNT] = "root filesystem",
 };
 
 const char *bh_stage_name(enum bh_stage s)
@@ -181,7 +183,7 @@ child_run(const struct bh_child_plan *pl, int efd, pid_t parent)
 		if (setresuid(pl->uid, pl->uid, pl->uid) != 0)
 			child_fail(efd, BH_STAGE_SETUID, errno);
 	}
-	int r = drop_caps(pl->cap_last, privileged);
+	int r = drop_caps(pl->cap_last, privileged || pl->clear_bounding);
 	if (r)
 		child_fail(efd, BH_STAGE_CAPS, -r);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
@@ -200,6 +202,17 @@ child_run(const struct bh_child_plan *pl, int efd, pid_t parent)
 	int e = exec_search(pl->argv[0], pl->argv, pl->envp, pl->search_path);
 	child_fail(efd, e == ENOENT ? BH_STAGE_EXEC_NOT_FOUND : BH_STAGE_EXEC,
 		   e);
+}
+
+pid_t bh_spawn_async(const struct bh_child_plan *plan, int efd)
+{
+	pid_t parent = getpid();
+	pid_t child = fork();
+	if (child < 0)
+		return -errno;
+	if (child == 0)
+		child_run(plan, efd, parent);
+	return child;
 }
 
 int bh_spawn(const struct bh_child_plan *plan, pid_t *pid,

@@ -34,6 +34,8 @@ enum bh_stage {
 	BH_STAGE_CLOSE_FDS,
 	BH_STAGE_EXEC,
 	BH_STAGE_EXEC_NOT_FOUND,
+	BH_STAGE_USERNS, /* namespace tier: creating or mapping the user ns */
+	BH_STAGE_MOUNT,  /* namespace tier: building the root (detail: op) */
 };
 const char *bh_stage_name(enum bh_stage s);
 
@@ -51,6 +53,9 @@ struct bh_child_plan {
 	uid_t uid;
 	gid_t gid;
 	int cap_last;            /* /proc/sys/kernel/cap_last_cap */
+	bool clear_bounding;     /* clear the bounding set even though not
+				    root in the initial namespace (a user
+				    namespace's init may) */
 	const struct bh_rlimit_set *rlimits;
 	size_t n_rlimits;
 	const struct bh_landlock *landlock; /* may be NULL */
@@ -59,7 +64,8 @@ struct bh_child_plan {
 
 struct bh_spawn_failure {
 	enum bh_stage stage;
-	int err; /* positive errno */
+	int err;    /* positive errno */
+	int detail; /* stage-specific (the mount operation), or -1/0 */
 };
 
 /*
@@ -71,6 +77,14 @@ struct bh_spawn_failure {
  */
 int bh_spawn(const struct bh_child_plan *plan, pid_t *pid,
 	     struct bh_spawn_failure *fail, struct bh_error **err);
+
+/*
+ * Forks a child that runs the sequence and reports a failure as a struct
+ * bh_spawn_failure on efd (which the caller passes, and should close after
+ * this returns, so that EOF on its read end means the exec happened).
+ * Returns the child's pid or -errno.  For a tier's own init process.
+ */
+pid_t bh_spawn_async(const struct bh_child_plan *plan, int efd);
 
 /* Kills every remaining descendant (the caller must be a child subreaper)
  * until none is left; returns how many processes were killed. */

@@ -7,9 +7,11 @@
 #include "core/util.h"
 
 extern const struct bh_tier_ops bh_tier_kernel;
+extern const struct bh_tier_ops bh_tier_namespace;
 
 static const struct bh_tier_ops *const tiers[] = {
 	&bh_tier_kernel,
+	&bh_tier_namespace,
 };
 
 const struct bh_tier_ops *bh_tier_ops_get(enum bh_tier_id id)
@@ -64,7 +66,7 @@ const struct bh_tier_ops *bh_tier_choose(enum bh_tier_id requested,
 	 * Strength order: microvm > gvisor > namespace > kernel. */
 	static const enum bh_tier_id order[] = {
 		BH_TIER_NAMESPACE, BH_TIER_KERNEL};
-	struct bh_strbuf_lite {
+	struct {
 		char *s;
 	} gave_up = {NULL};
 	for (size_t i = 0; i < BH_ARRAY_SIZE(order); i++) {

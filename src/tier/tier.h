@@ -32,6 +32,10 @@ struct bh_session {
 	uid_t uid;
 	gid_t gid;
 
+	const char *session_id;
+	const char *state_dir;    /* hidden from the sandbox; journals */
+	const char *rundir;       /* the session's private host directory */
+
 	struct bh_report *report; /* filled by prepare() */
 	void *tier_state;         /* the tier's own */
 };
@@ -46,6 +50,10 @@ struct bh_tier_ops {
 	/* Starts the command.  See bh_spawn() for the results. */
 	int (*launch)(struct bh_session *s, pid_t *pid,
 		      struct bh_spawn_failure *fail, struct bh_error **err);
+	/* Turns the wait status of the launched pid into the command's own
+	 * (a tier with an init of its own learns it from that init); NULL:
+	 * the status is the command's. */
+	int (*command_status)(struct bh_session *s, int raw_status);
 	void (*destroy)(struct bh_session *s);
 };
 

@@ -1,0 +1,561 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The namespace tier: fresh user, mount, pid, ipc, uts, network and cgroup
+ * namespaces, a root filesystem built from the policy, and everything the
+ * kernel tier does (Landlock, seccomp, no_new_privs) inside as well.
+ *
+ * Processes: the supervisor clones the sandbox's init (pid 1 of the new pid
+ * namespace) and writes its uid/gid maps; init switches to the mapped
+ * identity keeping its capabilities over the new namespaces, builds the
+ * root, brings loopback up, builds the inner Landlock ruleset, starts the
+ * command through the same child sequence as the kernel tier, drops its
+ * own capabilities, then reaps and forwards signals.  When the command
+ * ends, init kills everything left in the namespace and reports the
+ * command's wait status; when the supervisor dies, init dies
+ * (PR_SET_PDEATHSIG), and with it the whole pid namespace.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/capability.h>
+#include <linux/securebits.h>
+#include <net/if.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "confine/fsplan.h"
+#include "confine/landlock.h"
+#include "confine/rootfs.h"
+#include "confine/seccomp.h"
+#include "confine/spawn.h"
+#include "core/util.h"
+#include "tier/tier.h"
+
+#define NS_FLAGS                                                               \
+	(CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET |           \
+	 CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP)
+
+struct ns_state {
+	struct bh_fsplan *plan;
+	const struct bh_path_rule **rules;
+	size_t n_rules;
+	struct bh_rootfs_plan *rootfs;
+	struct bh_seccomp_prog *seccomp;
+	struct bh_rlimit_set rlimits[8];
+	size_t n_rlimits;
+	int cap_last;
+	int status_rd; /* init's report of the command's wait status */
+	char *newroot;
+	char *journal_dir;
+};
+
+static int ns_probe(char **why)
+{
+	*why = NULL;
+	/* Probe by doing: a child in a new user namespace that exits. */
+	pid_t pid = (pid_t)syscall(SYS_clone, CLONE_NEWUSER | SIGCHLD, NULL,
+				   NULL, NULL, 0);
+	if (pid == 0)
+		_exit(0);
+	if (pid < 0) {
+		int e = errno;
+		FILE *f = fopen("/proc/sys/kernel/apparmor_restrict_unprivileged"
+				"_userns",
+				"re");
+		int restricted = 0;
+		if (f) {
+			if (fscanf(f, "%d", &restricted) != 1)
+				restricted = 0;
+			fclose(f);
+		}
+		*why = restricted
+			       ? bh_xstrdup("AppArmor restricts unprivileged "
+					    "user namespaces "
+					    "(kernel.apparmor_restrict_"
+					    "unprivileged_userns=1): allow "
+					    "bulkhead with an AppArmor profile")
+			       : bh_xasprintf(
+					 "cannot create a user namespace: %s "
+					 "(user.max_user_namespaces, or a "
+					 "container that forbids it)",
+					 strerror(e));
+		return -e;
+	}
+	int st;
+	(void)waitpid(pid, &st, 0);
+	if (bh_landlock_abi() == 0) {
+		*why = bh_xstrdup("Landlock is not available (the namespace "
+				  "tier applies it inside too)");
+		return -ENOTSUP;
+	}
+	return 0;
+}
+
+static int read_cap_last(void)
+{
+	FILE *f = fopen("/proc/sys/kernel/cap_last_cap", "re");
+	int v = 63;
+	if (f) {
+		if (fscanf(f, "%d", &v) != 1)
+			v = 63;
+		fclose(f);
+	}
+	return v;
+}
+
+static void add_rlimit(struct ns_state *k, int res, uint64_t v)
+{
+	if (k->n_rlimits >= BH_ARRAY_SIZE(k->rlimits))
+		return;
+	struct bh_rlimit_set *r = &k->rlimits[k->n_rlimits++];
+	r->resource = res;
+	r->lim.rlim_cur = r->lim.rlim_max = (rlim_t)v;
+}
+
+static void report_limits(struct bh_session *s, struct ns_state *k)
+{
+	const struct bh_policy *p = s->policy;
+	for (int i = 0; i < BH_LIMIT__COUNT; i++) {
+		const struct bh_limit_rule *l = &p->limits[i];
+		if (!l->set)
+			continue;
+		cleanup_free char *val = bh_limit_to_text(i, l->value);
+		cleanup_free char *rule =
+			bh_xasprintf("limit %s %s", bh_limit_name(i), val);
+		const struct bh_loc *loc = l->loc.file ? &l->loc : NULL;
+		switch (i) {
+		case BH_LIMIT_MEMORY:
+			add_rlimit(k, RLIMIT_AS, l->value);
+			bh_report_add(s->report, BH_RC_LIMIT, BH_ENF_DEGRADED,
+				      rule, loc, "rlimit",
+				      "RLIMIT_AS per process (no cgroup "
+				      "available)");
+			break;
+		case BH_LIMIT_PIDS:
+			add_rlimit(k, RLIMIT_NPROC, l->value);
+			bh_report_add(s->report, BH_RC_LIMIT, BH_ENF_DEGRADED,
+				      rule, loc, "rlimit",
+				      "RLIMIT_NPROC counts every process of the "
+				      "uid (no cgroup available)");
+			break;
+		case BH_LIMIT_CPU:
+			bh_report_add(s->report, BH_RC_LIMIT,
+				      BH_ENF_UNSUPPORTED, rule, loc, "none",
+				      "CPU bandwidth needs a cgroup");
+			break;
+		case BH_LIMIT_CPUTIME:
+			add_rlimit(k, RLIMIT_CPU, l->value);
+			bh_report_add(s->report, BH_RC_LIMIT, BH_ENF_DEGRADED,
+				      rule, loc, "rlimit",
+				      "RLIMIT_CPU applies per process");
+			break;
+		case BH_LIMIT_TIME:
+			bh_report_add(s->report, BH_RC_LIMIT, BH_ENF_ENFORCED,
+				      rule, loc, "supervisor",
+				      "init and with it the whole pid "
+				      "namespace are killed");
+			break;
+		case BH_LIMIT_FSIZE:
+			add_rlimit(k, RLIMIT_FSIZE, l->value);
+			bh_report_add(s->report, BH_RC_LIMIT, BH_ENF_ENFORCED,
+				      rule, loc, "rlimit", "RLIMIT_FSIZE");
+			break;
+		case BH_LIMIT_NOFILE:
+			add_rlimit(k, RLIMIT_NOFILE, l->value);
+			bh_report_add(s->report, BH_RC_LIMIT, BH_ENF_ENFORCED,
+				      rule, loc, "rlimit", "RLIMIT_NOFILE");
+			break;
+		}
+	}
+}
+
+static void report_ns(struct bh_session *s)
+{
+	struct bh_report *r = s->report;
+	const struct bh_policy *p = s->policy;
+	const struct bh_loc *nl = p->net_loc.file ? &p->net_loc : NULL;
+	bh_report_add(r, BH_RC_GUARD, BH_ENF_ENFORCED, "net none", nl,
+		      "netns", "a network namespace with only loopback: no "
+			       "route out, no host loopback services, no "
+			       "host abstract sockets");
+	for (size_t i = 0; i < p->n_hosts; i++) {
+		const struct bh_host_rule *h = &p->hosts[i];
+		cleanup_free char *rule = bh_xasprintf(
+			"net %s %s", h->allow ? "allow" : "deny", h->host);
+		bh_report_add(r, BH_RC_GUARD,
+			      h->allow ? BH_ENF_DEGRADED : BH_ENF_ENFORCED,
+			      rule, &h->loc, "netns",
+			      h->allow ? "the egress proxy is not part of this "
+					 "build yet: no connection is allowed "
+					 "(fails closed)"
+				       : "every host is denied");
+	}
+	bh_report_add(r, BH_RC_GUARD, BH_ENF_ENFORCED, "unix sockets", NULL,
+		      "mount+netns",
+		      "only sockets inside granted paths are reachable; the "
+		      "abstract namespace is the sandbox's own");
+	bh_report_add(r, BH_RC_GUARD, BH_ENF_ENFORCED, "pid namespace", NULL,
+		      "pidns", "only the sandbox's processes are visible or "
+			       "signalable; init kills them all at the end");
+	bh_report_add(r, BH_RC_GUARD, BH_ENF_ENFORCED, "ipc, uts, cgroup "
+						       "namespaces",
+		      NULL, "ns", "private SysV IPC and POSIX queues, hostname, "
+				  "cgroup view");
+	bh_report_add(r, BH_RC_GUARD, BH_ENF_ENFORCED, "user namespace", NULL,
+		      "userns",
+		      "uid %u and gid %u map to themselves; no other host id "
+		      "exists inside; all capabilities and the bounding set "
+		      "dropped before exec",
+		      (unsigned)s->uid, (unsigned)s->gid);
+	bh_report_add(r, BH_RC_GUARD, BH_ENF_ENFORCED, "no_new_privs", NULL,
+		      "prctl", "setuid bits and file capabilities cannot raise "
+			       "privileges");
+	bh_report_add(r, BH_RC_GUARD, BH_ENF_ENFORCED, "new session", NULL,
+		      "setsid", "no controlling terminal to inject into");
+	bh_report_add(r, BH_RC_GUARD, BH_ENF_ENFORCED, "close inherited fds",
+		      NULL, "close_range",
+		      "every descriptor above 2 is closed at exec");
+	bh_report_add(r, BH_RC_GUARD, BH_ENF_ENFORCED, "landlock inside",
+		      NULL, "landlock",
+		      "the policy's grants are enforced again by Landlock "
+		      "inside the namespaces (defense in depth)");
+}
+
+/* The rules for Landlock inside: the grants (hide and protect are done by
+ * the mounts, so they need no split here) plus what the skeleton adds. */
+static const struct bh_path_rule inner_extra[] = {
+	{BH_PATH_WRITE, "/dev/pts", {NULL, 0, 0}},
+	{BH_PATH_WRITE, "/dev/ptmx", {NULL, 0, 0}},
+};
+
+static struct bh_fsplan *inner_plan(const struct ns_state *k,
+				    const struct bh_path_rule ***rules_out)
+{
+	size_t n = 0;
+	const struct bh_path_rule **rules =
+		bh_xcalloc(k->n_rules + BH_ARRAY_SIZE(inner_extra),
+			   sizeof(*rules));
+	for (size_t i = 0; i < k->n_rules; i++)
+		if (k->rules[i]->op != BH_PATH_HIDE &&
+		    k->rules[i]->op != BH_PATH_PROTECT)
+			rules[n++] = k->rules[i];
+	for (size_t i = 0; i < BH_ARRAY_SIZE(inner_extra); i++)
+		rules[n++] = &inner_extra[i];
+	*rules_out = rules;
+	return bh_fsplan_build(rules, n, BH_FS_R | BH_FS_W | BH_FS_X);
+}
+
+static int ns_prepare(struct bh_session *s, struct bh_error **err)
+{
+	const struct bh_policy *p = s->policy;
+	struct ns_state *k = bh_xcalloc(1, sizeof(*k));
+	s->tier_state = k;
+	k->status_rd = -1;
+	k->cap_last = read_cap_last();
+	k->n_rules = p->n_paths + s->n_implicit_paths;
+	k->rules = bh_xcalloc(k->n_rules, sizeof(*k->rules));
+	for (size_t i = 0; i < p->n_paths; i++)
+		k->rules[i] = &p->paths[i];
+	for (size_t i = 0; i < s->n_implicit_paths; i++)
+		k->rules[p->n_paths + i] = &s->implicit_paths[i];
+	k->plan = bh_fsplan_build(k->rules, k->n_rules, BH_FS_R | BH_FS_W);
+
+	k->journal_dir = bh_xasprintf("%s/journal", s->state_dir);
+	(void)bh_rootfs_sweep(k->journal_dir);
+	int r = bh_rootfs_plan(k->plan, k->journal_dir, s->session_id,
+			       s->report, &k->rootfs, err);
+	if (r)
+		return r;
+	struct bh_seccomp_opts so = {.net_tcp = true, .net_unix = true};
+	r = bh_seccomp_build(p, &so, s->report, &k->seccomp, err);
+	if (r)
+		return r;
+	report_ns(s);
+	report_limits(s, k);
+	k->newroot = bh_xasprintf("%s/root", s->rundir);
+	return 0;
+}
+
+static void loopback_up(void)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	struct ifreq ifr;
+	memset(&ifr, 0, sizeof(ifr));
+	strcpy(ifr.ifr_name, "lo");
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) == 0) {
+		ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+		(void)ioctl(fd, SIOCSIFFLAGS, &ifr);
+	}
+	close(fd);
+}
+
+static __attribute__((noreturn)) void init_fail(int efd, enum bh_stage st,
+						int e, int detail)
+{
+	struct bh_spawn_failure f = {.stage = st, .err = e, .detail = detail};
+	(void)!write(efd, &f, sizeof(f));
+	_exit(125);
+}
+
+static void noop_handler(int sig)
+{
+	(void)sig;
+}
+
+/* pid 1 of the sandbox: reap, forward, and report the command's end. */
+static __attribute__((noreturn)) void init_loop(pid_t cmd, int status_fd)
+{
+	static const int fwd[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT,
+				  SIGUSR1, SIGUSR2, SIGWINCH};
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	for (size_t i = 0; i < BH_ARRAY_SIZE(fwd); i++)
+		sigaddset(&set, fwd[i]);
+	int cmd_status = 0;
+	bool done = false;
+	for (;;) {
+		int st;
+		pid_t w;
+		while ((w = waitpid(-1, &st, WNOHANG)) > 0)
+			if (w == cmd) {
+				cmd_status = st;
+				done = true;
+			}
+		if (done)
+			break;
+		siginfo_t si;
+		int sig = sigwaitinfo(&set, &si);
+		if (sig > 0 && sig != SIGCHLD) {
+			kill(-cmd, sig);
+			kill(cmd, sig);
+		}
+	}
+	/* The command is gone: nothing else in the namespace outlives it. */
+	(void)kill(-1, SIGKILL);
+	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+		;
+	(void)!write(status_fd, &cmd_status, sizeof(cmd_status));
+	_exit(0);
+}
+
+static __attribute__((noreturn)) void
+init_main(struct bh_session *s, struct ns_state *k, int efd, int go_rd,
+	  int status_wr, pid_t supervisor)
+{
+	/* getppid() is 0 here (the parent is outside the pid namespace):
+	 * a supervisor that died before the prctl is noticed by EOF on the
+	 * go pipe instead. */
+	(void)supervisor;
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
+		init_fail(efd, BH_STAGE_PDEATHSIG, errno, -1);
+	char go;
+	if (read(go_rd, &go, 1) != 1)
+		init_fail(efd, BH_STAGE_USERNS, EPIPE, -1);
+	close(go_rd);
+
+	/* Become the mapped identity but keep the capabilities this
+	 * process holds over its new namespaces: the mounts below need
+	 * them, and files created in them must have a mapped owner. */
+	if (prctl(PR_SET_SECUREBITS, SECBIT_NO_SETUID_FIXUP, 0, 0, 0) != 0)
+		init_fail(efd, BH_STAGE_USERNS, errno, -1);
+	if (setresgid(s->gid, s->gid, s->gid) != 0)
+		init_fail(efd, BH_STAGE_SETGID, errno, -1);
+	if (setresuid(s->uid, s->uid, s->uid) != 0)
+		init_fail(efd, BH_STAGE_SETUID, errno, -1);
+
+	if (sethostname("bulkhead", 8) != 0)
+		init_fail(efd, BH_STAGE_USERNS, errno, -1);
+	loopback_up();
+
+	int failed_op = -1;
+	int r = bh_rootfs_build(k->rootfs, k->newroot, &failed_op);
+	if (r)
+		init_fail(efd, BH_STAGE_MOUNT, -r, failed_op);
+
+	/* Landlock inside, over the new root's paths. */
+	const struct bh_path_rule **irules = NULL;
+	struct bh_fsplan *ip = inner_plan(k, &irules);
+	struct bh_report *scratch = bh_report_new("namespace");
+	struct bh_landlock *ll = NULL;
+	struct bh_landlock_opts lo = {.scope = true,
+				      .uid = s->uid,
+				      .gid = s->gid};
+	struct bh_error *e = NULL;
+	if (bh_landlock_build(ip, &lo, scratch, &ll, &e) != 0)
+		init_fail(efd, BH_STAGE_LANDLOCK, e ? e->code : EINVAL, -1);
+
+	struct bh_child_plan plan = {
+		.argv = s->argv,
+		.envp = s->envp,
+		.search_path = s->search_path,
+		.cwd = s->cwd,
+		.set_ids = false,
+		.cap_last = k->cap_last,
+		.clear_bounding = true,
+		.rlimits = k->rlimits,
+		.n_rlimits = k->n_rlimits,
+		.landlock = ll,
+		.seccomp = k->seccomp,
+	};
+	/* Signals to forward must reach us as pid 1: they need a handler. */
+	static const int fwd[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT,
+				  SIGUSR1, SIGUSR2, SIGWINCH, SIGCHLD};
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = noop_handler;
+	for (size_t i = 0; i < BH_ARRAY_SIZE(fwd); i++)
+		sigaction(fwd[i], &sa, NULL);
+	pid_t cmd = bh_spawn_async(&plan, efd);
+	if (cmd < 0)
+		init_fail(efd, BH_STAGE_EXEC, -cmd, -1);
+	close(efd);
+
+	/* init itself keeps nothing it does not need to reap. */
+	for (int c = 0; c <= k->cap_last; c++)
+		(void)prctl(PR_CAPBSET_DROP, c, 0, 0, 0);
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3};
+	struct __user_cap_data_struct data[2];
+	memset(data, 0, sizeof(data));
+	(void)syscall(SYS_capset, &hdr, data);
+	(void)prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	init_loop(cmd, status_wr);
+}
+
+static int write_file(pid_t pid, const char *name, const char *text)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ssize_t n = write(fd, text, strlen(text));
+	int e = errno;
+	close(fd);
+	return n == (ssize_t)strlen(text) ? 0 : -e;
+}
+
+static int ns_launch(struct bh_session *s, pid_t *pid,
+		     struct bh_spawn_failure *fail, struct bh_error **err)
+{
+	struct ns_state *k = s->tier_state;
+	if (mkdir(k->newroot, 0700) != 0 && errno != EEXIST)
+		return bh_error_sys(err, errno, "creating %s", k->newroot);
+	if (s->set_ids && chown(k->newroot, s->uid, s->gid) != 0)
+		return bh_error_sys(err, errno, "chown %s", k->newroot);
+	/* Root's supplementary groups must not follow into the sandbox,
+	 * where setgroups() is denied: drop them here (the supervisor does
+	 * not need them). */
+	if (geteuid() == 0 && setgroups(0, NULL) != 0)
+		return bh_error_sys(err, errno, "setgroups");
+
+	int ep[2], gp[2], sp[2];
+	if (pipe2(ep, O_CLOEXEC) || pipe2(gp, O_CLOEXEC) || pipe2(sp, O_CLOEXEC))
+		return bh_error_sys(err, errno, "pipe");
+	pid_t supervisor = getpid();
+	pid_t child = (pid_t)syscall(SYS_clone, NS_FLAGS | SIGCHLD, NULL, NULL,
+				     NULL, 0);
+	if (child < 0) {
+		int e = errno;
+		close(ep[0]), close(ep[1]), close(gp[0]), close(gp[1]);
+		close(sp[0]), close(sp[1]);
+		return bh_error_sys(err, e, "creating the namespaces");
+	}
+	if (child == 0) {
+		close(ep[0]);
+		close(gp[1]);
+		close(sp[0]);
+		init_main(s, k, ep[1], gp[0], sp[1], supervisor);
+	}
+	close(ep[1]);
+	close(gp[0]);
+	close(sp[1]);
+	k->status_rd = sp[0];
+	*pid = child;
+
+	char map[64];
+	int r = write_file(child, "setgroups", "deny");
+	snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)s->uid,
+		 (unsigned)s->uid);
+	if (r == 0)
+		r = write_file(child, "uid_map", map);
+	snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)s->gid,
+		 (unsigned)s->gid);
+	if (r == 0)
+		r = write_file(child, "gid_map", map);
+	if (r) {
+		kill(child, SIGKILL);
+		close(gp[1]);
+		close(ep[0]);
+		fail->stage = BH_STAGE_USERNS;
+		fail->err = -r;
+		fail->detail = -1;
+		return r;
+	}
+	(void)!write(gp[1], "g", 1);
+	close(gp[1]);
+
+	struct bh_spawn_failure f = {0};
+	ssize_t n;
+	do {
+		n = read(ep[0], &f, sizeof(f));
+	} while (n < 0 && errno == EINTR);
+	close(ep[0]);
+	if (n == (ssize_t)sizeof(f)) {
+		*fail = f;
+		kill(child, SIGKILL);
+		return -f.err;
+	}
+	return 0;
+}
+
+static int ns_command_status(struct bh_session *s, int raw)
+{
+	struct ns_state *k = s->tier_state;
+	int st = raw;
+	if (k->status_rd >= 0 &&
+	    read(k->status_rd, &st, sizeof(st)) != (ssize_t)sizeof(st))
+		st = raw; /* init was killed (time limit, supervisor) */
+	return st;
+}
+
+static void ns_destroy(struct bh_session *s)
+{
+	struct ns_state *k = s->tier_state;
+	if (!k)
+		return;
+	if (k->status_rd >= 0)
+		close(k->status_rd);
+	bh_rootfs_cleanup_placeholders(k->rootfs);
+	bh_rootfs_plan_free(k->rootfs);
+	bh_seccomp_prog_free(k->seccomp);
+	bh_fsplan_free(k->plan);
+	free(k->rules);
+	free(k->newroot);
+	free(k->journal_dir);
+	free(k);
+	s->tier_state = NULL;
+}
+
+const struct bh_tier_ops bh_tier_namespace = {
+	.name = "namespace",
+	.id = BH_TIER_NAMESPACE,
+	.probe = ns_probe,
+	.prepare = ns_prepare,
+	.launch = ns_launch,
+	.command_status = ns_command_status,
+	.destroy = ns_destroy,
+};
