@@ -148,12 +148,12 @@ static int make_placeholder(struct plan_ctx *c, const char *path,
 		int fd = openat(pfd, name,
 				O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 					O_CLOEXEC,
-				0444);
+				0644);
 		r = fd < 0 ? -errno : 0;
 		if (fd >= 0)
 			close(fd);
 	} else {
-		r = mkdirat(pfd, name, 0555) == 0 ? 0 : -errno;
+		r = mkdirat(pfd, name, 0755) == 0 ? 0 : -errno;
 	}
 	close(pfd);
 	if (r == 0)
@@ -201,6 +201,14 @@ static int walk_protect(struct plan_ctx *c, const struct bh_fsnode *n,
 	struct stat sb;
 	cleanup_free char *made = NULL;
 	const char *at = n->path;
+	for (size_t i = 0; i < c->p->n_placeholders; i++) {
+		if (bh_path_is_under(n->path, c->p->placeholders[i])) {
+			report(c, n, BH_ENF_ENFORCED,
+			       "inside the read-only placeholder %s",
+			       c->p->placeholders[i]);
+			return 0;
+		}
+	}
 	if (host_stat(n->path, true, &sb) != 0) {
 		int r = make_placeholder(c, n->path, &made);
 		if (r) {

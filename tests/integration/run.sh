@@ -28,14 +28,20 @@ filter="${1:-}"
 
 pass=0 failn=0 skipn=0
 failed_names=()
+# Each file may set TIERS (default: every tier this build has).
+all_tiers=${BH_TIERS:-"kernel namespace"}
 for mode in $modes; do
 	for file in "$here"/t_*.sh; do
 		fns=$(bash -c "source '$here/lib.sh'; source '$file'; declare -F" |
 			awk '{print $3}' | grep '^test_' || true)
+		file_tiers=$(bash -c "TIERS='$all_tiers'; source '$here/lib.sh'; source '$file'; echo \$TIERS")
+		for tier in $file_tiers; do
+		case " $all_tiers " in *" $tier "*) ;; *) continue ;; esac
 		for fn in $fns; do
 			[ -n "$filter" ] && [[ "$fn" != *$filter* ]] && continue
 			(
 				MODE=$mode
+				TIER=$tier
 				source "$here/lib.sh"
 				source "$file"
 				setup_tree
@@ -44,7 +50,7 @@ for mode in $modes; do
 				exit $T_FAILED
 			)
 			rc=$?
-			name="$mode $(basename "$file" .sh) $fn"
+			name="$mode $tier $(basename "$file" .sh) $fn"
 			if [ $rc = 0 ]; then
 				pass=$((pass + 1))
 				echo "ok   $name"
@@ -56,6 +62,7 @@ for mode in $modes; do
 				failed_names+=("$name")
 				echo "FAIL $name"
 			fi
+		done
 		done
 	done
 done

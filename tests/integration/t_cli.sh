@@ -1,4 +1,6 @@
 # The command line: help, profile errors, explain.
+# Most of this does not depend on the tier; run it with the kernel tier.
+TIERS="kernel"
 
 test_help_per_subcommand() {
 	for c in run explain log profiles; do
@@ -37,11 +39,11 @@ test_usage_errors() {
 }
 
 test_explain_text_and_json() {
-	run_bh explain -t kernel
+	run_bh explain -t "$TIER"
 	expect_eq "$STATUS" 0 "explain status"
 	expect_contains "$OUT" "write $T/ws"
 	expect_contains "$OUT" "enforced"
-	run_bh explain -t kernel --json
+	run_bh explain -t "$TIER" --json
 	python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert d["tier"]=="kernel"; assert d["report"]; assert d["policy"]' "$OUT" ||
 		fail "explain --json is not the expected JSON"
 }
@@ -51,20 +53,20 @@ test_builtin_profiles_listed_and_usable() {
 	list=$OUT
 	for p in default node python rust go; do
 		expect_contains "$list" "$p" "profile list"
-		run_bh run -p "$p" -t kernel -- true
+		run_bh run -p "$p" -t "$TIER" -- true
 		expect_eq "$STATUS" 0 "run with profile $p"
 		expect_not_contains "$OUT" "not passing" "profile $p warnings"
 	done
 }
 
 test_strict_refuses_degraded() {
-	run_bh run --strict -t kernel -- sh -c 'echo LAUNCHED'
+	run_bh run --strict -t "$TIER" -- sh -c 'echo LAUNCHED'
 	expect_not_contains "$OUT" LAUNCHED
 	expect_eq "$STATUS" 125 "strict refusal"
 }
 
 test_home_as_workspace_refused() {
-	BH_CWD=$T/home run_bh run -t kernel -- true
+	BH_CWD=$T/home run_bh run -t "$TIER" -- true
 	expect_eq "$STATUS" 2 "home as workspace"
 	expect_contains "$OUT" "refusing"
 }

@@ -2,7 +2,7 @@
 
 test_host_environment_dropped() {
 	BH_ENV="FOO_HOST_VAR=1 LD_PRELOAD=/tmp/evil.so BASH_ENV=/tmp/x NODE_OPTIONS=--require=/tmp/x GITHUB_TOKEN=ghp_R4nd0mR4nd0mR4nd0mR4nd0mR4nd0m123456 GIT_CONFIG_COUNT=1 GIT_CONFIG_KEY_0=core.sshCommand GIT_CONFIG_VALUE_0=evil" \
-		run_bh run -t kernel -- /usr/bin/env
+		run_bh run -t "$TIER" -- /usr/bin/env
 	# (bulkhead itself runs with the caller's LD_PRELOAD, so ld.so may
 	# complain about it; only the command's environment matters here.)
 	for v in FOO_HOST_VAR= LD_PRELOAD= BASH_ENV= NODE_OPTIONS= GITHUB_TOKEN= GIT_CONFIG_COUNT= GIT_CONFIG_KEY_0= ghp_; do
@@ -20,7 +20,7 @@ env keep LD_PRELOAD NODE_OPTIONS MY_API_TOKEN PLAIN
 env set PYTHONSTARTUP=/tmp/evil.py
 P
 	BH_ENV="LD_PRELOAD=/tmp/evil.so NODE_OPTIONS=--require=x MY_API_TOKEN=abc PLAIN=yes" \
-		run_bh run -p "$T/e.profile" -t kernel -- /usr/bin/env
+		run_bh run -p "$T/e.profile" -t "$TIER" -- /usr/bin/env
 	expect_not_contains "$OUT" "LD_PRELOAD="
 	expect_not_contains "$OUT" "NODE_OPTIONS="
 	expect_not_contains "$OUT" "MY_API_TOKEN="
@@ -36,7 +36,7 @@ env keep NODE_OPTIONS
 env allow-unsafe NODE_OPTIONS
 P
 	BH_ENV="NODE_OPTIONS=--max-old-space-size=100" \
-		run_bh run -p "$T/e.profile" -t kernel -- /usr/bin/env
+		run_bh run -p "$T/e.profile" -t "$TIER" -- /usr/bin/env
 	expect_contains "$OUT" "NODE_OPTIONS=--max-old-space-size=100"
 	expect_contains "$OUT" "WARNING"
 }
@@ -47,7 +47,7 @@ include default
 env keep NOTES
 P
 	BH_ENV="NOTES=AKIAZ7Q3M5N2B4V6CZXW" \
-		run_bh run -p "$T/e.profile" -t kernel -- /usr/bin/env
+		run_bh run -p "$T/e.profile" -t "$TIER" -- /usr/bin/env
 	expect_not_contains "$OUT" "AKIAZ7Q3M5N2B4V6CZXW"
 }
 

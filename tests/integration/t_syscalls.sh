@@ -3,8 +3,8 @@
 # (sysprobe-kernel.expected holds that table as sysprobe prints it).
 
 test_blocked_syscalls_fail_with_documented_errno() {
-	expected="$HERE/sysprobe-kernel.expected"
-	run_bh run -q -t kernel -- bin/sysprobe $("$HELPERS/sysprobe" --list)
+	expected="$HERE/sysprobe-$TIER.expected"
+	run_bh run -q -t "$TIER" -- bin/sysprobe $("$HELPERS/sysprobe" --list)
 	diff <(printf '%s\n' "$OUT") "$expected" >"$T/diff" ||
 		fail "sysprobe results differ from the documented table: $(cat "$T/diff")"
 }
@@ -20,12 +20,12 @@ test_unfiltered_probes_differ() {
 
 test_profile_can_relax_and_extend_filter() {
 	printf 'include default\nseccomp allow @io_uring\nseccomp deny uname\n' > "$T/s.profile"
-	run_bh run -q -p "$T/s.profile" -t kernel -- bin/sysprobe io_uring_setup uname getpid
+	run_bh run -q -p "$T/s.profile" -t "$TIER" -- bin/sysprobe io_uring_setup uname getpid
 	expect_not_contains "$OUT" "io_uring_setup errno=EPERM"
 	expect_contains "$OUT" "uname errno=EPERM"
 	expect_contains "$OUT" "getpid ok"
 	printf 'include default\nseccomp deny no_such_call\n' > "$T/b.profile"
-	run_bh run -p "$T/b.profile" -t kernel -- true
+	run_bh run -p "$T/b.profile" -t "$TIER" -- true
 	expect_eq "$STATUS" 2 "unknown syscall in profile"
 	expect_contains "$OUT" "$T/b.profile:2:"
 }
