@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 #include "cli/session.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
@@ -14,6 +16,7 @@
 #include <unistd.h>
 
 #include "audit/audit.h"
+#include "confine/rootfs.h"
 #include "cli/cli.h"
 #include "core/fsutil.h"
 #include "core/util.h"
@@ -260,6 +263,68 @@ static int resolve_workspace(const struct bh_cli_opts *o, struct bh_prepared *p,
 	return 0;
 }
 
+/*
+ * A supervisor killed with SIGKILL cannot remove its private directory:
+ * each session records it in STATE/journal/ID.PID.rundir, and the next
+ * start removes those whose supervisor is gone.
+ */
+static void sweep_rundirs(const char *state_dir)
+{
+	cleanup_free char *jdir = bh_xasprintf("%s/journal", state_dir);
+	DIR *d = opendir(jdir);
+	if (!d)
+		return;
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL) {
+		size_t len = strlen(de->d_name);
+		if (len < 8 || strcmp(de->d_name + len - 7, ".rundir") != 0)
+			continue;
+		const char *dot = memrchr(de->d_name, '.', len - 7);
+		int pid = dot ? atoi(dot + 1) : 0;
+		if (pid <= 0 || kill(pid, 0) == 0 || errno == EPERM)
+			continue;
+		cleanup_free char *j = bh_xasprintf("%s/%s", jdir, de->d_name);
+		char *path = NULL;
+		size_t n = 0;
+		if (bh_read_file(j, 4096, &path, &n, NULL) == 0) {
+			path[strcspn(path, "\n")] = '\0';
+			/* Only ever a directory we made: .../bulkhead-XXXXXX,
+			 * owned by us. */
+			struct stat st;
+			const char *base = strrchr(path, '/');
+			if (base && bh_str_has_prefix(base, "/bulkhead-") &&
+			    lstat(path, &st) == 0 && S_ISDIR(st.st_mode) &&
+			    st.st_uid == geteuid())
+				(void)bh_rm_rf_at(AT_FDCWD, path);
+			free(path);
+		}
+		unlink(j);
+	}
+	closedir(d);
+}
+
+static int journal_rundir(struct bh_prepared *p, struct bh_error **err)
+{
+	cleanup_free char *jdir = bh_xasprintf("%s/journal", p->state_dir);
+	int r = bh_mkdir_p(jdir, 0700);
+	if (r)
+		return bh_error_sys(err, -r, "creating %s", jdir);
+	p->rundir_journal = bh_xasprintf("%s/%s.%d.rundir", jdir,
+					 p->session_id, (int)getpid());
+	cleanup_fd int fd = open(p->rundir_journal,
+				 O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+					 O_CLOEXEC,
+				 0600);
+	if (fd < 0)
+		return bh_error_sys(err, errno, "creating %s",
+				    p->rundir_journal);
+	cleanup_free char *line = bh_xasprintf("%s\n", p->rundir);
+	if (write(fd, line, strlen(line)) != (ssize_t)strlen(line))
+		return bh_error_sys(err, errno, "writing %s",
+				    p->rundir_journal);
+	return 0;
+}
+
 static int make_rundir(struct bh_prepared *p, uid_t uid, gid_t gid,
 		       bool chown_them, struct bh_error **err)
 {
@@ -269,6 +334,9 @@ static int make_rundir(struct bh_prepared *p, uid_t uid, gid_t gid,
 	if (!mkdtemp(tmpl))
 		return bh_error_sys(err, errno, "creating %s", tmpl);
 	p->rundir = steal_pointer(&tmpl);
+	int jr = journal_rundir(p, err);
+	if (jr)
+		return jr;
 	/* Traversable by the sandbox's uid, listable by nobody else. */
 	if (chmod(p->rundir, 0711) != 0)
 		return bh_error_sys(err, errno, "chmod %s", p->rundir);
@@ -347,6 +415,14 @@ int bh_prepare(const struct bh_cli_opts *o, char *const *argv,
 	r = identity(o, p, err);
 	if (r)
 		return r;
+	/* What SIGKILL'd sessions left: private directories, and protected
+	 * path placeholders in workspaces. */
+	sweep_rundirs(p->state_dir);
+	{
+		cleanup_free char *jdir =
+			bh_xasprintf("%s/journal", p->state_dir);
+		(void)bh_rootfs_sweep(jdir);
+	}
 	r = make_rundir(p, p->sess.uid, p->sess.gid, p->sess.set_ids, err);
 	if (r)
 		return r;
@@ -455,6 +531,10 @@ void bh_prepared_cleanup(struct bh_prepared *p)
 	if (p->rundir) {
 		(void)bh_rm_rf_at(AT_FDCWD, p->rundir);
 		free(p->rundir);
+	}
+	if (p->rundir_journal) {
+		unlink(p->rundir_journal);
+		free(p->rundir_journal);
 	}
 	bh_env_result_free(p->env);
 	bh_secrets_free(p->secrets);

@@ -33,6 +33,7 @@ struct bh_prepared {
 	char *host_home;
 	char *state_dir;
 	char *rundir;        /* /tmp/bulkhead-XXXXXX: private HOME and TMPDIR */
+	char *rundir_journal; /* STATE/journal/ID.PID.rundir */
 	char *priv_home;
 	char *priv_tmp;
 	unsigned char key[32]; /* fingerprint key (state_dir/key) */

@@ -234,6 +234,9 @@ static void report_ns(struct bh_session *s)
 /* The rules for Landlock inside: the grants (hide and protect are done by
  * the mounts, so they need no split here) plus what the skeleton adds. */
 static const struct bh_path_rule inner_extra[] = {
+	/* /dev inside holds only what the policy granted; listing it and
+	 * reading its nodes is what programs expect. */
+	{BH_PATH_READ, "/dev", {NULL, 0, 0}},
 	{BH_PATH_WRITE, "/dev/pts", {NULL, 0, 0}},
 	{BH_PATH_WRITE, "/dev/ptmx", {NULL, 0, 0}},
 };
@@ -271,7 +274,6 @@ static int ns_prepare(struct bh_session *s, struct bh_error **err)
 	k->plan = bh_fsplan_build(k->rules, k->n_rules, BH_FS_R | BH_FS_W);
 
 	k->journal_dir = bh_xasprintf("%s/journal", s->state_dir);
-	(void)bh_rootfs_sweep(k->journal_dir);
 	int r = bh_rootfs_plan(k->plan, k->journal_dir, s->session_id,
 			       s->report, &k->rootfs, err);
 	if (r)
