@@ -37,6 +37,8 @@ struct plan_ctx {
 	size_t cap;
 	struct bh_report *rep;
 	FILE *journal;
+	char **pending; /* "f PATH" / "d PATH" placeholders to create */
+	size_t n_pending;
 	struct bh_error **err;
 };
 
@@ -107,13 +109,14 @@ static bool looks_like_file(const char *name)
 }
 
 /*
- * Creates the placeholder for a protected path that does not exist: the
+ * Plans the placeholder for a protected path that does not exist: the
  * top-most missing component below the existing ancestor, as an empty
  * directory (or an empty file when it is the leaf and looks like one).
- * Journaled first, so a SIGKILL'd supervisor's placeholders are found.
+ * Nothing is created here: create_placeholders() journals them all (one
+ * fsync) before it creates any, so a SIGKILL'd supervisor's placeholders
+ * are always found.
  */
-static int make_placeholder(struct plan_ctx *c, const char *path,
-			    char **made)
+static int plan_placeholder(struct plan_ctx *c, const char *path, char **made)
 {
 	cleanup_free char *cur = bh_xstrdup(path);
 	cleanup_free char *top = NULL;
@@ -133,18 +136,27 @@ static int make_placeholder(struct plan_ctx *c, const char *path,
 		}
 	}
 	bool leaf = !strcmp(top, path);
-	const char *name = strrchr(top, '/') + 1;
-	bool file = leaf && looks_like_file(name);
-	if (c->journal) {
-		fprintf(c->journal, "%s %s\n", file ? "f" : "d", top);
-		fflush(c->journal);
-		fsync(fileno(c->journal));
-	}
-	int pfd = open(cur, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	bool file = leaf && looks_like_file(strrchr(top, '/') + 1);
+	bh_strv_push(&c->p->placeholders, &c->p->n_placeholders,
+		     bh_xstrdup(top));
+	bh_strv_push(&c->pending, &c->n_pending,
+		     bh_xasprintf("%s %s", file ? "f" : "d", top));
+	*made = steal_pointer(&top);
+	return 0;
+}
+
+static int create_one(const char *type, const char *path)
+{
+	cleanup_free char *dir = bh_xstrdup(path);
+	char *slash = strrchr(dir, '/');
+	*slash = '\0';
+	const char *name = slash + 1;
+	int pfd = open(*dir ? dir : "/",
+		       O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (pfd < 0)
 		return -errno;
 	int r;
-	if (file) {
+	if (type[0] == 'f') {
 		int fd = openat(pfd, name,
 				O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 					O_CLOEXEC,
@@ -156,9 +168,29 @@ static int make_placeholder(struct plan_ctx *c, const char *path,
 		r = mkdirat(pfd, name, 0755) == 0 ? 0 : -errno;
 	}
 	close(pfd);
-	if (r == 0)
-		*made = bh_xstrdup(top);
 	return r;
+}
+
+static int create_placeholders(struct plan_ctx *c)
+{
+	if (!c->n_pending)
+		return 0;
+	if (c->journal) {
+		for (size_t i = 0; i < c->n_pending; i++)
+			fprintf(c->journal, "%s\n", c->pending[i]);
+		if (fflush(c->journal) != 0 || fsync(fileno(c->journal)) != 0)
+			return bh_error_sys(c->err, errno,
+					    "writing the placeholder journal");
+	}
+	for (size_t i = 0; i < c->n_pending; i++) {
+		int r = create_one(c->pending[i], c->pending[i] + 2);
+		if (r)
+			return bh_error_sys(c->err, -r,
+					    "creating the placeholder %s for a "
+					    "protected path",
+					    c->pending[i] + 2);
+	}
+	return 0;
 }
 
 static bool restricts(const struct bh_fsnode *n)
@@ -210,7 +242,7 @@ static int walk_protect(struct plan_ctx *c, const struct bh_fsnode *n,
 		}
 	}
 	if (host_stat(n->path, true, &sb) != 0) {
-		int r = make_placeholder(c, n->path, &made);
+		int r = plan_placeholder(c, n->path, &made);
 		if (r) {
 			report(c, n, BH_ENF_UNSUPPORTED,
 			       "does not exist and no placeholder could be "
@@ -218,8 +250,6 @@ static int walk_protect(struct plan_ctx *c, const struct bh_fsnode *n,
 			       strerror(-r));
 			return 0;
 		}
-		bh_strv_push(&c->p->placeholders, &c->p->n_placeholders,
-			     bh_xstrdup(made));
 		at = made;
 		report(c, n, BH_ENF_ENFORCED,
 		       "did not exist: an empty read-only placeholder at %s "
@@ -347,6 +377,9 @@ int bh_rootfs_plan(const struct bh_fsplan *fs, const char *journal_dir,
 	}
 	struct mstate st = {0};
 	int r = walk_children(&c, fs->root, st, false);
+	if (r == 0)
+		r = create_placeholders(&c);
+	bh_strv_free(c.pending);
 	if (c.journal)
 		fclose(c.journal);
 	if (r) {
