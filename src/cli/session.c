@@ -361,6 +361,39 @@ static void add_implicit(struct bh_prepared *p, enum bh_path_op op,
 	r->loc.file = NULL;
 }
 
+/*
+ * A workspace whose .git is a file ("gitdir: PATH", a linked worktree or a
+ * submodule) keeps its hooks and config in PATH: protect those too
+ * (DESIGN.md settled question 5).  Only the first line is read, and a path
+ * that does not normalise is ignored (the rules on .git itself stand).
+ */
+static void follow_gitdir(struct bh_prepared *p)
+{
+	cleanup_free char *dotgit = bh_xasprintf("%s/.git", p->workspace);
+	struct stat st;
+	if (lstat(dotgit, &st) != 0 || !S_ISREG(st.st_mode) ||
+	    st.st_size > 4096)
+		return;
+	cleanup_free char *text = NULL;
+	if (bh_read_file(dotgit, 4096, &text, NULL, NULL) != 0)
+		return;
+	if (!bh_str_has_prefix(text, "gitdir: "))
+		return;
+	char *v = text + 8;
+	v[strcspn(v, "\r\n")] = '\0';
+	cleanup_free char *abs = v[0] == '/'
+					 ? bh_xstrdup(v)
+					 : bh_xasprintf("%s/%s", p->workspace, v);
+	char *real = realpath(abs, NULL);
+	if (!real)
+		return;
+	p->gitdir = real;
+	p->gitdir_paths[0] = bh_xasprintf("%s/hooks", real);
+	p->gitdir_paths[1] = bh_xasprintf("%s/config", real);
+	add_implicit(p, BH_PATH_PROTECT, p->gitdir_paths[0]);
+	add_implicit(p, BH_PATH_PROTECT, p->gitdir_paths[1]);
+}
+
 static int identity(const struct bh_cli_opts *o, struct bh_prepared *p,
 		    struct bh_error **err)
 {
@@ -464,6 +497,7 @@ int bh_prepare(const struct bh_cli_opts *o, char *const *argv,
 		add_implicit(p, BH_PATH_WRITE, p->priv_home);
 	add_implicit(p, BH_PATH_WRITE, p->priv_tmp);
 	add_implicit(p, BH_PATH_HIDE, p->state_dir);
+	follow_gitdir(p);
 
 	/* The environment. */
 	r = bh_secrets_new(&p->secrets, err);
@@ -541,6 +575,9 @@ void bh_prepared_cleanup(struct bh_prepared *p)
 	bh_policy_free(p->policy);
 	free(p->priv_home);
 	free(p->priv_tmp);
+	free(p->gitdir);
+	free(p->gitdir_paths[0]);
+	free(p->gitdir_paths[1]);
 	free(p->cwd);
 	free(p->workspace);
 	free(p->host_home);

@@ -39,7 +39,9 @@ struct bh_prepared {
 	unsigned char key[32]; /* fingerprint key (state_dir/key) */
 
 	struct bh_policy *policy;
-	struct bh_path_rule implicit[3];
+	struct bh_path_rule implicit[8];
+	char *gitdir; /* the workspace's .git file points here (owned) */
+	char *gitdir_paths[2];
 	size_t n_implicit;
 	struct bh_secrets *secrets;
 	struct bh_env_result *env;

@@ -130,8 +130,12 @@ static int plan_placeholder(struct plan_ctx *c, const char *path, char **made)
 		top = bh_xstrdup(cur);
 		*slash = '\0';
 		if (host_stat(cur, true, &st) == 0) {
-			if (!S_ISDIR(st.st_mode))
+			if (!S_ISDIR(st.st_mode)) {
+				/* The path cannot exist while this file
+				 * does: the caller pins the file instead. */
+				*made = steal_pointer(&cur);
 				return -ENOTDIR;
+			}
 			break;
 		}
 	}
@@ -243,6 +247,26 @@ static int walk_protect(struct plan_ctx *c, const struct bh_fsnode *n,
 	}
 	if (host_stat(n->path, true, &sb) != 0) {
 		int r = plan_placeholder(c, n->path, &made);
+		if (r == -ENOTDIR && made) {
+			/* e.g. .git/config where .git is a gitdir file: make
+			 * that file read-only and unremovable (a mount point)
+			 * so no directory can take its place. */
+			bool dup = false;
+			for (size_t i = 0; i < c->p->n_ops; i++)
+				dup |= c->p->ops[i].kind == BH_MOP_REBIND &&
+				       !strcmp(c->p->ops[i].path, made);
+			if (!dup) {
+				struct bh_mop *op =
+					add_op(c, BH_MOP_REBIND, made);
+				op->ro = true;
+				op->noexec = true;
+			}
+			report(c, n, BH_ENF_ENFORCED,
+			       "cannot exist while %s is a file, which is "
+			       "bound read-only over itself",
+			       made);
+			return 0;
+		}
 		if (r) {
 			report(c, n, BH_ENF_UNSUPPORTED,
 			       "does not exist and no placeholder could be "

@@ -133,3 +133,16 @@ test_exec_only_where_granted() {
 	run_bh run -t "$TIER" -- bin/fdlist
 	expect_eq "$STATUS" 0 "exec from the workspace"
 }
+
+test_gitdir_file_is_followed() {
+	# A linked worktree: .git is a file naming the real git directory,
+	# here inside the workspace, so its hooks must be protected too.
+	mkdir -p "$T/ws/.bare/hooks" && echo '[core]' > "$T/ws/.bare/config"
+	echo "gitdir: .bare" > "$T/ws/.git"
+	chown -R "$SBX_UID:$SBX_UID" "$T/ws/.bare" "$T/ws/.git"
+	run_bh run -q -t "$TIER" -- sh -c 'echo "#!/bin/sh" > .bare/hooks/pre-commit && echo HOOK; echo evil >> .bare/config && echo CONFIG; echo ok > src/f && echo SRC'
+	expect_not_contains "$OUT" HOOK
+	expect_not_contains "$OUT" CONFIG
+	expect_contains "$OUT" SRC
+	[ ! -e "$T/ws/.bare/hooks/pre-commit" ] || fail "hook written through a gitdir file"
+}
