@@ -521,7 +521,7 @@ int bh_cgroup_create(const char *session_id, const struct bh_policy *p,
 		if (!cg->v1[i].path || v1_slot_used(cg, i))
 			continue;
 		(void)bh_cgfs_remove_tree(cg->v1[i].path);
-		(void)rmdir(cg->v1[i].parent);
+		bh_cgfs_remove_parent(cg->v1[i].parent);
 		bh_cgfs_dir_free(&cg->v1[i]);
 		for (int c = 0; c < BH_CG__COUNT; c++)
 			if (cg->v1_slot[c] == i)
@@ -790,7 +790,7 @@ int bh_cgroup_remove(struct bh_cgroup *cg, struct bh_error **err)
 			failed = dirs[i]->path;
 		}
 		/* Shared by every session: gone once the last one is. */
-		(void)rmdir(dirs[i]->parent);
+		bh_cgfs_remove_parent(dirs[i]->parent);
 	}
 	if (first)
 		bh_error_sys(err, -first,

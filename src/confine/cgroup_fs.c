@@ -429,7 +429,7 @@ int bh_cgfs_make_dir(const struct bh_cgfs_hier *h, const char *base,
 		int e = errno;
 		*why = bh_xasprintf("%s: %s", procs, strerror(e));
 		(void)rmdir(path);
-		(void)rmdir(parent);
+		bh_cgfs_remove_parent(parent);
 		return -e;
 	}
 	if (h->v2) {
@@ -439,7 +439,7 @@ int bh_cgfs_make_dir(const struct bh_cgfs_hier *h, const char *base,
 			*why = bh_xasprintf("%s: %s", path, strerror(e));
 			bh_cgfs_dir_close(d);
 			(void)rmdir(path);
-			(void)rmdir(parent);
+			bh_cgfs_remove_parent(parent);
 			return -e;
 		}
 	}
@@ -661,6 +661,13 @@ int bh_cgfs_remove_tree(const char *dir)
 	return remove_tree(dir, 0);
 }
 
+void bh_cgfs_remove_parent(const char *parent)
+{
+	struct stat st;
+	if (stat(parent, &st) == 0 && st.st_uid == geteuid())
+		(void)rmdir(parent);
+}
+
 /*
  * The sweep.  A supervisor killed with SIGKILL cannot remove its cgroups;
  * the next one does.  A session directory is stale when its supervisor
@@ -723,7 +730,7 @@ static unsigned sweep_parent(const struct bh_cgfs_hier *h, const char *base,
 			removed++;
 		bh_cgfs_dir_free(&cd);
 	}
-	(void)rmdir(parent);
+	bh_cgfs_remove_parent(parent);
 	return removed;
 }
 

@@ -84,6 +84,11 @@ unsigned bh_cgfs_kill(const struct bh_cgfs_dir *d, bool use_kill_file);
  * -errno of the first failure. */
 int bh_cgfs_remove_tree(const char *dir);
 
+/* rmdir of a "bulkhead" parent once no session is left in it, when it is
+ * ours: one an administrator made and gave to a user (chown) stays, even
+ * when root's sessions have used it too. */
+void bh_cgfs_remove_parent(const char *parent);
+
 /* Interface files: dir/file. */
 int bh_cgfs_write(const char *dir, const char *file, const char *val);
 int bh_cgfs_read(const char *dir, const char *file, size_t max, char **out);

@@ -916,6 +916,120 @@ TEST(cgroup_live_unprivileged_delegated_subtree)
 	CHECK(gone(deleg));
 }
 
+/* The v1 mount point of a controller, or NULL.  Caller frees. */
+static char *v1_mount_of(const char *ctrl)
+{
+	cleanup_strv char **mnts = NULL, **offers = NULL;
+	size_t n = cgroup_mounts(&mnts, &offers);
+	for (size_t i = 0; i < n; i++)
+		if (!bh_str_has_prefix(offers[i], "cgroup2") &&
+		    bh_cg_list_has(offers[i], ctrl))
+			return bh_xstrdup(mnts[i]);
+	return NULL;
+}
+
+static void parent_cleanup(char **parent)
+{
+	if (*parent) {
+		(void)bh_cgroup_sweep();
+		(void)rmdir(*parent);
+		free(*parent);
+	}
+}
+
+/*
+ * cgroup v1 for a user: root makes the "bulkhead" parent and gives it to
+ * the user (chown); the user's sessions go there, with their limits.  Root
+ * sessions may use it too, but do not remove it when they end: it is not
+ * theirs.
+ */
+TEST(cgroup_live_v1_parent_given_to_a_user)
+{
+	if (skip("cgroup_live_v1_parent_given_to_a_user", "pids"))
+		return;
+	cleanup_free char *mnt = v1_mount_of("pids");
+	if (!mnt) {
+		fprintf(stderr, "  SKIP cgroup_live_v1_parent_given_to_a_user: "
+				"pids is not a cgroup v1 controller here\n");
+		return;
+	}
+	char *path = bh_xasprintf("%s/bulkhead", mnt);
+	if (mkdir(path, 0755) != 0) {
+		fprintf(stderr,
+			"  SKIP cgroup_live_v1_parent_given_to_a_user: %s is "
+			"in use (%s)\n",
+			path, strerror(errno));
+		free(path);
+		return;
+	}
+	__attribute__((cleanup(parent_cleanup))) char *parent = path;
+	REQUIRE(chown(parent, 65534, 65534) == 0);
+
+	cleanup_pipe struct pipe2 res = {-1, -1};
+	REQUIRE(pipe_open(&res));
+	cleanup_child pid_t pid = fork();
+	REQUIRE(pid >= 0);
+	if (pid == 0) {
+		become_nobody();
+		struct bh_policy p = limits(0, 4, 0);
+		struct session us = {0};
+		if (!session_create(&us, "t-v1user", &p))
+			_exit(10);
+		const struct bh_report_item *it =
+		    find_item(us.rep, "limit pids 4");
+		if (!it || strcmp(it->mechanism, "cgroup v1") != 0)
+			_exit(11);
+		pid_t c = fork();
+		if (c == 0) {
+			if (bh_cgroup_add(us.cg, 0) != 0)
+				_exit(3);
+			int n = 0;
+			for (int i = 0; i < 10; i++) {
+				pid_t k = fork();
+				if (k == 0) {
+					pause();
+					_exit(0);
+				}
+				if (k < 0)
+					break;
+				n++;
+			}
+			_exit(n);
+		}
+		int st = wait_status(c);
+		dprintf(res.w, "forks %d",
+			WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+		if (!WIFEXITED(st) || WEXITSTATUS(st) != 3)
+			_exit(12);
+		if (bh_cgroup_kill(us.cg) != 3)
+			_exit(13);
+		if (bh_cgroup_remove(us.cg, &us.err) != 0)
+			_exit(14);
+		_exit(0);
+	}
+	close(res.w);
+	res.w = -1;
+	int st = wait_status(pid);
+	pid = -1;
+	char buf[256] = "";
+	ssize_t k = read(res.r, buf, sizeof(buf) - 1);
+	buf[k > 0 ? k : 0] = '\0';
+	if (!(WIFEXITED(st) && WEXITSTATUS(st) == 0))
+		fprintf(stderr, "  child status %d: %s\n", st, buf);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	CHECK(!gone(parent));
+
+	/* A root session in the user's parent leaves the parent alone. */
+	struct bh_policy p = limits(0, 4, 0);
+	cleanup_session struct session s = {0};
+	REQUIRE(session_create(&s, "t-v1root", &p));
+	cleanup_free char *dir = bh_xstrdup(bh_cgroup_dir(s.cg, BH_LIMIT_PIDS));
+	CHECK(bh_str_has_prefix(dir, parent));
+	CHECK_INT(bh_cgroup_remove(s.cg, &s.err), 0);
+	CHECK(gone(dir));
+	CHECK(!gone(parent));
+}
+
 /*
  * The sweep.
  */
