@@ -552,7 +552,8 @@ TEST(cgroup_live_destroy_kills_daemon_and_leaves_nothing)
 	REQUIRE(daemon > 0);
 	CHECK(kill(daemon, 0) == 0);
 
-	bh_cgroup_destroy(steal_pointer(&s.cg));
+	bh_cgroup_destroy(s.cg);
+	s.cg = NULL;
 	CHECK(dies(daemon));
 	/* The guard was told, left, and was reaped: no child is left. */
 	CHECK(waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD);
@@ -912,7 +913,8 @@ TEST(cgroup_live_unprivileged_delegated_subtree)
 		fprintf(stderr, "  child status %d: %s\n", st, buf);
 	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 	/* outer's destroy removes deleg/leaf and deleg as well. */
-	bh_cgroup_destroy(steal_pointer(&s.cg));
+	bh_cgroup_destroy(s.cg);
+	s.cg = NULL;
 	CHECK(gone(deleg));
 }
 
