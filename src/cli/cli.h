@@ -12,6 +12,10 @@ int bh_cmd_run(int argc, char **argv);
 int bh_cmd_explain(int argc, char **argv);
 int bh_cmd_log(int argc, char **argv);
 int bh_cmd_profiles(int argc, char **argv);
+int bh_cmd_sessions(int argc, char **argv);
+int bh_cmd_diff(int argc, char **argv);
+int bh_cmd_apply(int argc, char **argv);
+int bh_cmd_discard(int argc, char **argv);
 
 /* Prints "bulkhead: MSG" (and "  hint: HINT") to stderr and returns the
  * exit status for the error's kind.  Frees err. */

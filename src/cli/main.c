@@ -18,6 +18,10 @@ static const char main_help[] =
 	"  explain [OPTIONS]      the effective policy and what the tier enforces\n"
 	"  log [OPTIONS]          read the audit log\n"
 	"  profiles [NAME]        list the built-in profiles, or print one\n"
+	"  sessions [--json]      list overlay-mode sessions kept for review\n"
+	"  diff SESSION           what a session changed in the workspace\n"
+	"  apply SESSION          copy a session's changes into the workspace\n"
+	"  discard SESSION        remove a session and its changes\n"
 	"  version                print the version\n"
 	"  help [COMMAND]         this text, or a command's help\n"
 	"\n"
@@ -58,6 +62,10 @@ static const struct subcommand commands[] = {
 	{"explain", bh_cmd_explain},
 	{"log", bh_cmd_log},
 	{"profiles", bh_cmd_profiles},
+	{"sessions", bh_cmd_sessions},
+	{"diff", bh_cmd_diff},
+	{"apply", bh_cmd_apply},
+	{"discard", bh_cmd_discard},
 };
 
 int main(int argc, char **argv)
