@@ -120,11 +120,12 @@ void bh_pty_relay_end(struct bh_pty *pty);
 
 /*
  * All in one, for callers with nothing else to watch: begin, step until
- * the child side closes or *stop (may be NULL) is true — checked after
- * each wake; with signalfds the caller's signals do not interrupt poll,
- * so pass them as sigfd — end.  sigfd (-1 for none) is a signalfd for
- * SIGWINCH (blocked by the caller) or any fd that becomes readable when
- * the window size changed; it is read and the size synced.
+ * the child side closes, end.  *stop (may be NULL) is checked whenever
+ * the loop wakes: set it from a signal handler (the handler interrupts
+ * poll) or before a write to sigfd.  sigfd (-1 for none) is a signalfd
+ * for SIGWINCH, blocked by the caller, or any fd that becomes readable
+ * when the window size changed; it is read and the size synced.
+ * 0, or -errno as bh_pty_relay_step().
  */
 int bh_pty_relay(struct bh_pty *pty, int in_fd, int out_fd, int sigfd,
 		 unsigned flags, volatile bool *stop, struct bh_error **err);
