@@ -276,6 +276,22 @@ static void leave_out(struct bh_ws_change *ch, unsigned why, bool *changed)
 	*changed = true;
 }
 
+/* The change whose absence leaves ch out: the one that implies it, or
+ * the directory it would have been made in.  NULL when there is none. */
+static struct bh_ws_change *needs(struct bh_ws_changes *c,
+				  const struct bh_ws_change *ch)
+{
+	if (ch->cause != SIZE_MAX && c->v[ch->cause].outcome == BH_WS_LEFT_OUT)
+		return &c->v[ch->cause];
+	cleanup_free char *parent = bh_xstrdup(ch->path);
+	char *slash = strrchr(parent, '/');
+	if (!slash)
+		return NULL;
+	*slash = '\0';
+	struct bh_ws_change *p = bh_ws_changes_find(c, parent);
+	return p && p->outcome == BH_WS_LEFT_OUT && makes_dir(p) ? p : NULL;
+}
+
 /* A change left out takes with it what depends on it: deletions it
  * implies, entries inside a directory it would have made, and the removal
  * of a directory that would no longer end up empty. */
@@ -286,22 +302,17 @@ static void propagate(struct bh_ws_changes *c)
 		changed = false;
 		for (size_t i = 0; i < c->n; i++) {
 			struct bh_ws_change *ch = &c->v[i];
-			if (ch->outcome == BH_WS_LEFT_OUT)
-				continue;
-			if (ch->cause != SIZE_MAX &&
-			    c->v[ch->cause].outcome == BH_WS_LEFT_OUT)
+			if (ch->outcome != BH_WS_LEFT_OUT && needs(c, ch))
 				leave_out(ch, BH_WS_R_DEPENDS, &changed);
+			if (ch->outcome != BH_WS_LEFT_OUT)
+				continue;
 			cleanup_free char *parent = bh_xstrdup(ch->path);
 			char *slash = strrchr(parent, '/');
-			struct bh_ws_change *p = NULL;
-			if (slash) {
-				*slash = '\0';
-				p = bh_ws_changes_find(c, parent);
-			}
-			if (p && p->outcome == BH_WS_LEFT_OUT && makes_dir(p))
-				leave_out(ch, BH_WS_R_DEPENDS, &changed);
-			if (ch->outcome == BH_WS_LEFT_OUT && p &&
-			    p->outcome != BH_WS_LEFT_OUT && removes_dir(p))
+			if (!slash)
+				continue;
+			*slash = '\0';
+			struct bh_ws_change *p = bh_ws_changes_find(c, parent);
+			if (p && p->outcome != BH_WS_LEFT_OUT && removes_dir(p))
 				leave_out(p, BH_WS_R_DEPENDS, &changed);
 		}
 	}
@@ -337,7 +348,10 @@ static bool decide(struct bh_ws_changes *c, const struct bh_ws_apply_opts *o,
 	for (size_t i = 0; i < c->n; i++) {
 		struct bh_ws_change *ch = &c->v[i];
 		unsigned need = ch->refuse & BH_WS_R_CONSENT & ~o->allow;
-		if (ch->refuse & BH_WS_R_NEVER)
+		bool unused;
+		if (needs(c, ch)) /* no question about what cannot be */
+			leave_out(ch, BH_WS_R_DEPENDS, &unused);
+		else if (ch->refuse & BH_WS_R_NEVER)
 			ch->outcome = BH_WS_LEFT_OUT;
 		else if (need && !(o->ask && ask_consent(o, ch, need)))
 			ch->outcome = BH_WS_LEFT_OUT;
