@@ -204,7 +204,8 @@ struct outcome {
 };
 
 static void write_end(struct bh_audit *a, const struct bh_prepared *p,
-		      const struct outcome *o, double dur, unsigned killed)
+		      const struct outcome *o, double dur, unsigned killed,
+		      const struct bh_cgroup_peaks *pk)
 {
 	struct rusage ru;
 	memset(&ru, 0, sizeof(ru));
@@ -228,6 +229,17 @@ static void write_end(struct bh_audit *a, const struct bh_prepared *p,
 		(json_int_t)(ru.ru_stime.tv_sec * 1000 +
 			     ru.ru_stime.tv_usec / 1000),
 		"processes_killed_at_end", (int)killed);
+	if (pk && (pk->memory_bytes || pk->pids || pk->oom_kills)) {
+		json_t *peaks = json_object_get(rec, "peaks");
+		json_object_set_new(peaks, "cgroup_memory_bytes",
+				    json_integer((json_int_t)pk->memory_bytes));
+		json_object_set_new(peaks, "cgroup_pids",
+				    json_integer((json_int_t)pk->pids));
+		json_object_set_new(peaks, "oom_kills",
+				    json_integer((json_int_t)pk->oom_kills));
+		json_object_set_new(peaks, "forks_refused",
+				    json_integer((json_int_t)pk->pids_refused));
+	}
 	struct bh_error *err = NULL;
 	if (bh_audit_write(a, rec, &err) != 0 || bh_audit_sync(a, &err) != 0) {
 		fprintf(stderr, "bulkhead: audit log: %s\n", err->msg);
@@ -325,6 +337,10 @@ int bh_cmd_run(int argc, char **argv)
 	if (idx >= argc)
 		cmd = default_cmd;
 
+	/* A closed pipe (the terminal, the cgroup guard) must never kill the
+	 * supervisor before it has logged and cleaned up; the command gets
+	 * the default disposition back in the child. */
+	signal(SIGPIPE, SIG_IGN);
 	struct bh_prepared p;
 	memset(&p, 0, sizeof(p));
 	struct bh_error *err = NULL;
@@ -370,7 +386,7 @@ int bh_cmd_run(int argc, char **argv)
 		out.kind = "setup-failed";
 		out.stage = "enforcement-check";
 		out.code = out.exit_code = 125;
-		write_end(audit, &p, &out, now_ms() - t0, 0);
+		write_end(audit, &p, &out, now_ms() - t0, 0, NULL);
 		bh_audit_close(audit);
 		bh_prepared_cleanup(&p);
 		return bh_cli_fail(err);
@@ -437,9 +453,15 @@ int bh_cmd_run(int argc, char **argv)
 				"process tree killed\n",
 				(double)limit / 1000.0);
 	}
-	unsigned killed = bh_kill_descendants();
+	unsigned killed = 0;
+	struct bh_cgroup_peaks pk = {0};
+	if (p.sess.cgroup) {
+		killed += bh_cgroup_kill(p.sess.cgroup);
+		bh_cgroup_peaks(p.sess.cgroup, &pk);
+	}
+	killed += bh_kill_descendants();
 	double dur = now_ms() - t0;
-	write_end(audit, &p, &out, dur, killed);
+	write_end(audit, &p, &out, dur, killed, &pk);
 	bh_audit_close(audit);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	bh_prepared_cleanup(&p);

@@ -52,6 +52,7 @@ static const char *const stage_names[] = {
 	[BH_STAGE_EXEC_NOT_FOUND] = "exec",
 	[BH_STAGE_USERNS] = "user namespace",
 	[BH_STAGE_MOUNT] = "root filesystem",
+	[BH_STAGE_CGROUP] = "join the session cgroup",
 };
 
 const char *bh_stage_name(enum bh_stage s)
@@ -146,6 +147,12 @@ static int exec_search(const char *file, char *const *argv,
 static __attribute__((noreturn)) void
 child_run(const struct bh_child_plan *pl, int efd, pid_t parent)
 {
+	/* Into the session's cgroup before anything can fork. */
+	if (pl->cgroup) {
+		int cr = bh_cgroup_add(pl->cgroup, 0);
+		if (cr)
+			child_fail(efd, BH_STAGE_CGROUP, -cr);
+	}
 	/* Die with the supervisor; if it is already gone, stop here. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0)
 		child_fail(efd, BH_STAGE_PDEATHSIG, errno);

@@ -15,6 +15,7 @@
 #include <sys/resource.h>
 #include <sys/types.h>
 
+#include "confine/cgroup.h"
 #include "confine/landlock.h"
 #include "confine/seccomp.h"
 
@@ -36,6 +37,7 @@ enum bh_stage {
 	BH_STAGE_EXEC_NOT_FOUND,
 	BH_STAGE_USERNS, /* namespace tier: creating or mapping the user ns */
 	BH_STAGE_MOUNT,  /* namespace tier: building the root (detail: op) */
+	BH_STAGE_CGROUP, /* joining the session's cgroup */
 };
 const char *bh_stage_name(enum bh_stage s);
 
@@ -60,6 +62,7 @@ struct bh_child_plan {
 	size_t n_rlimits;
 	const struct bh_landlock *landlock; /* may be NULL */
 	const struct bh_seccomp_prog *seccomp; /* may be NULL */
+	const struct bh_cgroup *cgroup; /* joined first thing; may be NULL */
 };
 
 struct bh_spawn_failure {

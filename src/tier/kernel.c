@@ -15,6 +15,7 @@
 
 #include "confine/fsplan.h"
 #include "confine/landlock.h"
+#include "confine/limits.h"
 #include "confine/seccomp.h"
 #include "confine/spawn.h"
 #include "core/util.h"
@@ -25,8 +26,7 @@ struct kernel_state {
 	const struct bh_path_rule **rules;
 	struct bh_landlock *landlock;
 	struct bh_seccomp_prog *seccomp;
-	struct bh_rlimit_set rlimits[8];
-	size_t n_rlimits;
+	struct bh_limits limits;
 	int cap_last;
 };
 
@@ -55,78 +55,6 @@ static int read_cap_last(void)
 		fclose(f);
 	}
 	return v;
-}
-
-static void add_rlimit(struct kernel_state *k, int res, uint64_t v)
-{
-	if (k->n_rlimits >= BH_ARRAY_SIZE(k->rlimits))
-		return;
-	struct bh_rlimit_set *r = &k->rlimits[k->n_rlimits++];
-	r->resource = res;
-	r->lim.rlim_cur = r->lim.rlim_max = (rlim_t)v;
-}
-
-static void report_limits(struct bh_session *s, struct kernel_state *k)
-{
-	const struct bh_policy *p = s->policy;
-	for (int i = 0; i < BH_LIMIT__COUNT; i++) {
-		const struct bh_limit_rule *l = &p->limits[i];
-		if (!l->set)
-			continue;
-		cleanup_free char *val = bh_limit_to_text(i, l->value);
-		cleanup_free char *rule =
-			bh_xasprintf("limit %s %s", bh_limit_name(i), val);
-		const struct bh_loc *loc = l->loc.file ? &l->loc : NULL;
-		switch (i) {
-		case BH_LIMIT_MEMORY:
-			add_rlimit(k, RLIMIT_AS, l->value);
-			bh_report_add(s->report, BH_RC_LIMIT, BH_ENF_DEGRADED,
-				      rule, loc, "rlimit",
-				      "RLIMIT_AS caps each process's address "
-				      "space, not the tree's resident memory "
-				      "(tier namespace uses a cgroup)");
-			break;
-		case BH_LIMIT_PIDS:
-			add_rlimit(k, RLIMIT_NPROC, l->value);
-			bh_report_add(s->report, BH_RC_LIMIT, BH_ENF_DEGRADED,
-				      rule, loc, "rlimit",
-				      "RLIMIT_NPROC counts every process of uid "
-				      "%u on the host, not only the sandbox's",
-				      (unsigned)(s->set_ids ? s->uid
-							    : getuid()));
-			break;
-		case BH_LIMIT_CPU:
-			bh_report_add(s->report, BH_RC_LIMIT,
-				      BH_ENF_UNSUPPORTED, rule, loc, "none",
-				      "CPU bandwidth needs a cgroup; the kernel "
-				      "tier has none (use limit cputime, or "
-				      "tier namespace)");
-			break;
-		case BH_LIMIT_CPUTIME:
-			add_rlimit(k, RLIMIT_CPU, l->value); /* seconds */
-			bh_report_add(s->report, BH_RC_LIMIT, BH_ENF_DEGRADED,
-				      rule, loc, "rlimit",
-				      "RLIMIT_CPU applies per process, not to "
-				      "the whole tree");
-			break;
-		case BH_LIMIT_TIME:
-			bh_report_add(s->report, BH_RC_LIMIT, BH_ENF_ENFORCED,
-				      rule, loc, "supervisor",
-				      "the whole process tree is killed when "
-				      "the wall-clock limit is reached");
-			break;
-		case BH_LIMIT_FSIZE:
-			add_rlimit(k, RLIMIT_FSIZE, l->value);
-			bh_report_add(s->report, BH_RC_LIMIT, BH_ENF_ENFORCED,
-				      rule, loc, "rlimit", "RLIMIT_FSIZE");
-			break;
-		case BH_LIMIT_NOFILE:
-			add_rlimit(k, RLIMIT_NOFILE, l->value);
-			bh_report_add(s->report, BH_RC_LIMIT, BH_ENF_ENFORCED,
-				      rule, loc, "rlimit", "RLIMIT_NOFILE");
-			break;
-		}
-	}
 }
 
 static void report_network(struct bh_session *s, int abi)
@@ -260,7 +188,14 @@ static int kernel_prepare(struct bh_session *s, struct bh_error **err)
 		return r;
 	report_network(s, abi);
 	report_process(s);
-	report_limits(s, k);
+	r = bh_limits_prepare(s->session_id, p,
+			      s->set_ids ? s->uid : getuid(),
+			      "the whole process tree is killed when the "
+			      "wall-clock limit is reached",
+			      s->report, &k->limits, err);
+	if (r)
+		return r;
+	s->cgroup = k->limits.cgroup;
 	return 0;
 }
 
@@ -277,10 +212,11 @@ static int kernel_launch(struct bh_session *s, pid_t *pid,
 		.uid = s->uid,
 		.gid = s->gid,
 		.cap_last = k->cap_last,
-		.rlimits = k->rlimits,
-		.n_rlimits = k->n_rlimits,
+		.rlimits = k->limits.rlimits,
+		.n_rlimits = k->limits.n_rlimits,
 		.landlock = k->landlock,
 		.seccomp = k->seccomp,
+		.cgroup = k->limits.cgroup,
 	};
 	return bh_spawn(&plan, pid, fail, err);
 }
@@ -290,6 +226,8 @@ static void kernel_destroy(struct bh_session *s)
 	struct kernel_state *k = s->tier_state;
 	if (!k)
 		return;
+	bh_limits_release(&k->limits);
+	s->cgroup = NULL;
 	bh_landlock_free(k->landlock);
 	bh_seccomp_prog_free(k->seccomp);
 	bh_fsplan_free(k->plan);

@@ -35,6 +35,7 @@
 
 #include "confine/fsplan.h"
 #include "confine/landlock.h"
+#include "confine/limits.h"
 #include "confine/rootfs.h"
 #include "confine/seccomp.h"
 #include "confine/spawn.h"
@@ -51,8 +52,7 @@ struct ns_state {
 	size_t n_rules;
 	struct bh_rootfs_plan *rootfs;
 	struct bh_seccomp_prog *seccomp;
-	struct bh_rlimit_set rlimits[8];
-	size_t n_rlimits;
+	struct bh_limits limits;
 	int cap_last;
 	int status_rd; /* init's report of the command's wait status */
 	char *newroot;
@@ -111,72 +111,6 @@ static int read_cap_last(void)
 		fclose(f);
 	}
 	return v;
-}
-
-static void add_rlimit(struct ns_state *k, int res, uint64_t v)
-{
-	if (k->n_rlimits >= BH_ARRAY_SIZE(k->rlimits))
-		return;
-	struct bh_rlimit_set *r = &k->rlimits[k->n_rlimits++];
-	r->resource = res;
-	r->lim.rlim_cur = r->lim.rlim_max = (rlim_t)v;
-}
-
-static void report_limits(struct bh_session *s, struct ns_state *k)
-{
-	const struct bh_policy *p = s->policy;
-	for (int i = 0; i < BH_LIMIT__COUNT; i++) {
-		const struct bh_limit_rule *l = &p->limits[i];
-		if (!l->set)
-			continue;
-		cleanup_free char *val = bh_limit_to_text(i, l->value);
-		cleanup_free char *rule =
-			bh_xasprintf("limit %s %s", bh_limit_name(i), val);
-		const struct bh_loc *loc = l->loc.file ? &l->loc : NULL;
-		switch (i) {
-		case BH_LIMIT_MEMORY:
-			add_rlimit(k, RLIMIT_AS, l->value);
-			bh_report_add(s->report, BH_RC_LIMIT, BH_ENF_DEGRADED,
-				      rule, loc, "rlimit",
-				      "RLIMIT_AS per process (no cgroup "
-				      "available)");
-			break;
-		case BH_LIMIT_PIDS:
-			add_rlimit(k, RLIMIT_NPROC, l->value);
-			bh_report_add(s->report, BH_RC_LIMIT, BH_ENF_DEGRADED,
-				      rule, loc, "rlimit",
-				      "RLIMIT_NPROC counts every process of the "
-				      "uid (no cgroup available)");
-			break;
-		case BH_LIMIT_CPU:
-			bh_report_add(s->report, BH_RC_LIMIT,
-				      BH_ENF_UNSUPPORTED, rule, loc, "none",
-				      "CPU bandwidth needs a cgroup");
-			break;
-		case BH_LIMIT_CPUTIME:
-			add_rlimit(k, RLIMIT_CPU, l->value);
-			bh_report_add(s->report, BH_RC_LIMIT, BH_ENF_DEGRADED,
-				      rule, loc, "rlimit",
-				      "RLIMIT_CPU applies per process");
-			break;
-		case BH_LIMIT_TIME:
-			bh_report_add(s->report, BH_RC_LIMIT, BH_ENF_ENFORCED,
-				      rule, loc, "supervisor",
-				      "init and with it the whole pid "
-				      "namespace are killed");
-			break;
-		case BH_LIMIT_FSIZE:
-			add_rlimit(k, RLIMIT_FSIZE, l->value);
-			bh_report_add(s->report, BH_RC_LIMIT, BH_ENF_ENFORCED,
-				      rule, loc, "rlimit", "RLIMIT_FSIZE");
-			break;
-		case BH_LIMIT_NOFILE:
-			add_rlimit(k, RLIMIT_NOFILE, l->value);
-			bh_report_add(s->report, BH_RC_LIMIT, BH_ENF_ENFORCED,
-				      rule, loc, "rlimit", "RLIMIT_NOFILE");
-			break;
-		}
-	}
 }
 
 static void report_ns(struct bh_session *s)
@@ -283,7 +217,13 @@ static int ns_prepare(struct bh_session *s, struct bh_error **err)
 	if (r)
 		return r;
 	report_ns(s);
-	report_limits(s, k);
+	r = bh_limits_prepare(s->session_id, p, s->uid,
+			      "init, and with it the whole pid namespace, "
+			      "is killed",
+			      s->report, &k->limits, err);
+	if (r)
+		return r;
+	s->cgroup = k->limits.cgroup;
 	k->newroot = bh_xasprintf("%s/root", s->rundir);
 	return 0;
 }
@@ -407,8 +347,8 @@ init_main(struct bh_session *s, struct ns_state *k, int efd, int go_rd,
 		.set_ids = false,
 		.cap_last = k->cap_last,
 		.clear_bounding = true,
-		.rlimits = k->rlimits,
-		.n_rlimits = k->n_rlimits,
+		.rlimits = k->limits.rlimits,
+		.n_rlimits = k->limits.n_rlimits,
 		.landlock = ll,
 		.seccomp = k->seccomp,
 	};
@@ -507,6 +447,19 @@ static int ns_launch(struct bh_session *s, pid_t *pid,
 		fail->detail = -1;
 		return r;
 	}
+	/* Into the session cgroup (every hierarchy) while init waits. */
+	if (k->limits.cgroup) {
+		int cr = bh_cgroup_add(k->limits.cgroup, child);
+		if (cr) {
+			kill(child, SIGKILL);
+			close(gp[1]);
+			close(ep[0]);
+			fail->stage = BH_STAGE_CGROUP;
+			fail->err = -cr;
+			fail->detail = -1;
+			return cr;
+		}
+	}
 	(void)!write(gp[1], "g", 1);
 	close(gp[1]);
 
@@ -541,6 +494,8 @@ static void ns_destroy(struct bh_session *s)
 		return;
 	if (k->status_rd >= 0)
 		close(k->status_rd);
+	bh_limits_release(&k->limits);
+	s->cgroup = NULL;
 	bh_rootfs_cleanup_placeholders(k->rootfs);
 	bh_rootfs_plan_free(k->rootfs);
 	bh_seccomp_prog_free(k->seccomp);

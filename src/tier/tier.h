@@ -12,6 +12,7 @@
 #include <sys/types.h>
 
 #include "audit/report.h"
+#include "confine/cgroup.h"
 #include "confine/spawn.h"
 #include "policy/policy.h"
 
@@ -37,6 +38,9 @@ struct bh_session {
 	const char *rundir;       /* the session's private host directory */
 
 	struct bh_report *report; /* filled by prepare() */
+	/* The session's cgroup when the tier made one (owned by the tier):
+	 * the supervisor kills through it and reads its peaks. */
+	struct bh_cgroup *cgroup;
 	void *tier_state;         /* the tier's own */
 };
 
