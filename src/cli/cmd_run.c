@@ -14,7 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <poll.h>
 #include <sys/resource.h>
+#include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -22,6 +24,7 @@
 #include "audit/audit.h"
 #include "cli/cli.h"
 #include "cli/session.h"
+#include "confine/pty.h"
 #include "core/util.h"
 
 static const char run_help[] =
@@ -40,6 +43,9 @@ static const char run_help[] =
 	"      --strict             stop when any rule is only degraded\n"
 	"      --uid UID[:GID]      (root) run the command as this user\n"
 	"      --print-env          print the command's environment and exit\n"
+	"      --pty, --no-pty      give the command a pseudo-terminal of its own\n"
+	"                           (default: when a standard stream is a\n"
+	"                           terminal); its output is sanitised\n"
 	"  -q, --quiet              no warnings on stderr (still logged)\n"
 	"  -h, --help               this text\n"
 	"\n"
@@ -263,61 +269,110 @@ static void set_from_status(struct outcome *o, int st)
 	o->exit_code = o->code;
 }
 
-static int supervise(pid_t child, uint64_t limit_ms, double t0,
-		     struct outcome *o, int *raw)
+struct supervisor {
+	pid_t child;
+	uint64_t limit_ms;
+	double t0;
+	int sfd;            /* signalfd: SIGCHLD, forwarded signals, SIGWINCH */
+	struct bh_pty *pty; /* relaying, or NULL */
+	bool pty_done;
+};
+
+static void reap_orphans(pid_t child)
 {
-	sigset_t set;
-	sigemptyset(&set);
-	int fwd[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2};
-	for (size_t i = 0; i < BH_ARRAY_SIZE(fwd); i++)
-		sigaddset(&set, fwd[i]);
-	sigaddset(&set, SIGCHLD);
+	siginfo_t si;
+	memset(&si, 0, sizeof(si));
+	while (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+	       si.si_pid && si.si_pid != child) {
+		(void)waitpid(si.si_pid, NULL, 0);
+		memset(&si, 0, sizeof(si));
+	}
+}
+
+static void handle_signals(struct supervisor *sv)
+{
+	struct signalfd_siginfo si;
+	while (read(sv->sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		int sig = (int)si.ssi_signo;
+		if (sig == SIGCHLD) {
+			/* Orphans handed to us; the command itself is
+			 * collected by the main loop. */
+			reap_orphans(sv->child);
+		} else if (sig == SIGWINCH) {
+			if (sv->pty && !sv->pty_done)
+				(void)bh_pty_sync_winsize(sv->pty, NULL);
+		} else {
+			/* The command has its own session: pass the signal
+			 * to its process group, and to it in case it left
+			 * the group. */
+			kill(-sv->child, sig);
+			kill(sv->child, sig);
+		}
+	}
+}
+
+/* One wait: relaying the terminal when there is one, else just for a
+ * signal, at most timeout_ms. */
+static void wait_once(struct supervisor *sv, int timeout_ms)
+{
+	if (sv->pty && !sv->pty_done) {
+		struct bh_error *err = NULL;
+		int ev = bh_pty_relay_step(sv->pty, sv->sfd, timeout_ms, &err);
+		if (ev < 0) {
+			/* The user's terminal went away: the sandbox sees a
+			 * hangup, as with a closed window. */
+			bh_error_free(err);
+			bh_pty_close(sv->pty);
+			sv->pty = NULL;
+		} else if (ev == BH_PTY_DONE) {
+			sv->pty_done = true;
+		}
+	} else {
+		struct pollfd pf = {.fd = sv->sfd, .events = POLLIN};
+		(void)poll(&pf, 1, timeout_ms);
+	}
+	handle_signals(sv);
+}
+
+/* Waits for the command, forwarding signals, relaying the terminal and
+ * enforcing the deadline.  Returns 1 when the deadline killed it. */
+static int supervise(struct supervisor *sv, struct outcome *o, int *raw)
+{
 	for (;;) {
 		int st;
-		pid_t w = waitpid(child, &st, WNOHANG);
-		if (w == child) {
+		if (waitpid(sv->child, &st, WNOHANG) == sv->child) {
 			*raw = st;
 			set_from_status(o, st);
 			return 0;
 		}
-		struct timespec ts = {1, 0};
-		if (limit_ms) {
-			double left = t0 + (double)limit_ms - now_ms();
+		int timeout = -1;
+		if (sv->limit_ms) {
+			double left = sv->t0 + (double)sv->limit_ms - now_ms();
 			if (left <= 0) {
-				kill(-child, SIGKILL);
-				kill(child, SIGKILL);
-				(void)waitpid(child, &st, 0);
+				kill(-sv->child, SIGKILL);
+				kill(sv->child, SIGKILL);
+				(void)waitpid(sv->child, &st, 0);
 				o->kind = "timeout";
 				o->sig = SIGKILL;
 				o->code = 128 + SIGKILL;
 				o->exit_code = o->code;
 				return 1;
 			}
-			if (left < 1000) {
-				ts.tv_sec = 0;
-				ts.tv_nsec = (long)(left * 1e6);
-			}
+			timeout = left > 1e9 ? 1000000000 : (int)left + 1;
 		}
-		int sig = sigtimedwait(&set, NULL, &ts);
-		if (sig > 0 && sig != SIGCHLD) {
-			/* The command has its own session: pass the signal
-			 * to its process group, and to it in case it left
-			 * the group. */
-			kill(-child, sig);
-			kill(child, sig);
-		} else if (sig == SIGCHLD) {
-			/* Reap orphans handed to us; the command itself is
-			 * collected at the top of the loop. */
-			siginfo_t si;
-			memset(&si, 0, sizeof(si));
-			while (waitid(P_ALL, 0, &si,
-				      WEXITED | WNOHANG | WNOWAIT) == 0 &&
-			       si.si_pid && si.si_pid != child) {
-				(void)waitpid(si.si_pid, NULL, 0);
-				memset(&si, 0, sizeof(si));
-			}
-		}
+		wait_once(sv, timeout);
 	}
+}
+
+/* After the command ended: let the relay drain what its last writes left
+ * (bounded), restore the user's terminal, close the pty. */
+static void finish_relay(struct supervisor *sv)
+{
+	double until = now_ms() + 500;
+	while (sv->pty && !sv->pty_done && now_ms() < until)
+		wait_once(sv, 50);
+	bh_pty_close(sv->pty);
+	sv->pty = NULL;
 }
 
 int bh_cmd_run(int argc, char **argv)
@@ -397,11 +452,28 @@ int bh_cmd_run(int argc, char **argv)
 	sigset_t block, old;
 	sigemptyset(&block);
 	int sigs[] = {SIGCHLD, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1,
-		      SIGUSR2};
+		      SIGUSR2, SIGWINCH};
 	for (size_t i = 0; i < BH_ARRAY_SIZE(sigs); i++)
 		sigaddset(&block, sigs[i]);
 	sigprocmask(SIG_BLOCK, &block, &old);
 
+	struct supervisor sv = {.t0 = t0, .pty = NULL};
+	sv.sfd = signalfd(-1, &block, SFD_NONBLOCK | SFD_CLOEXEC);
+	/* Terminal safety: when any of our standard streams is a terminal,
+	 * the command gets a pseudo-terminal of its own and its output is
+	 * sanitised on the way to ours. */
+	bool want_pty = o.pty > 0 ||
+			(o.pty == 0 && (isatty(0) || isatty(1) || isatty(2)));
+	if (want_pty) {
+		r = bh_pty_open(isatty(0) ? 0 : 1, &sv.pty, &err);
+		if (r) {
+			bh_error_prefix(err, "terminal");
+			bh_audit_close(audit);
+			bh_prepared_cleanup(&p);
+			return bh_cli_fail(err);
+		}
+		p.sess.pty = sv.pty;
+	}
 	pid_t child = -1;
 	struct bh_spawn_failure fail = {0};
 	r = p.tier->launch(&p.sess, &child, &fail, &err);
@@ -443,7 +515,27 @@ int bh_cmd_run(int argc, char **argv)
 					 ? p.policy->limits[BH_LIMIT_TIME].value
 					 : 0;
 		int raw = 0;
-		bool timed_out = supervise(child, limit, t0, &out, &raw) == 1;
+		sv.child = child;
+		sv.limit_ms = limit;
+		if (sv.pty) {
+			bh_pty_parent_after_fork(sv.pty);
+			const char *lang = getenv("LC_ALL");
+			if (!lang || !*lang)
+				lang = getenv("LC_CTYPE");
+			if (!lang || !*lang)
+				lang = getenv("LANG");
+			bool utf8 = lang && (strcasestr(lang, "utf-8") ||
+					     strcasestr(lang, "utf8"));
+			if (bh_pty_relay_begin(sv.pty, isatty(0) ? 0 : -1, 1,
+					       utf8 ? 0 : BH_PTY_LEGACY_8BIT,
+					       &err) != 0) {
+				bh_error_free(err);
+				err = NULL;
+				bh_pty_close(sv.pty);
+				sv.pty = NULL;
+			}
+		}
+		bool timed_out = supervise(&sv, &out, &raw) == 1;
 		if (!timed_out && p.tier->command_status)
 			set_from_status(&out,
 					p.tier->command_status(&p.sess, raw));
@@ -460,6 +552,9 @@ int bh_cmd_run(int argc, char **argv)
 		bh_cgroup_peaks(p.sess.cgroup, &pk);
 	}
 	killed += bh_kill_descendants();
+	finish_relay(&sv);
+	if (sv.sfd >= 0)
+		close(sv.sfd);
 	double dur = now_ms() - t0;
 	write_end(audit, &p, &out, dur, killed, &pk);
 	bh_audit_close(audit);

@@ -27,6 +27,8 @@ enum {
 	OPT_UID,
 	OPT_PRINT_ENV,
 	OPT_JSON,
+	OPT_PTY,
+	OPT_NO_PTY,
 };
 
 int bh_cli_parse_opts(int argc, char **argv, struct bh_cli_opts *o,
@@ -41,6 +43,8 @@ int bh_cli_parse_opts(int argc, char **argv, struct bh_cli_opts *o,
 		{"uid", required_argument, NULL, OPT_UID},
 		{"print-env", no_argument, NULL, OPT_PRINT_ENV},
 		{"json", no_argument, NULL, OPT_JSON},
+		{"pty", no_argument, NULL, OPT_PTY},
+		{"no-pty", no_argument, NULL, OPT_NO_PTY},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{0, 0, 0, 0},
@@ -99,6 +103,12 @@ int bh_cli_parse_opts(int argc, char **argv, struct bh_cli_opts *o,
 			break;
 		case OPT_JSON:
 			o->json = true;
+			break;
+		case OPT_PTY:
+		case OPT_NO_PTY:
+			if (!allow_run_opts)
+				goto unknown;
+			o->pty = c == OPT_PTY ? 1 : -1;
 			break;
 		case 'q':
 			o->quiet = true;

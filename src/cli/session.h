@@ -23,6 +23,7 @@ struct bh_cli_opts {
 	bool quiet;
 	bool json;
 	bool print_env;
+	int pty;               /* 1 --pty, -1 --no-pty, 0 auto */
 	long uid, gid;         /* --uid; -1 = default */
 };
 

@@ -53,6 +53,7 @@ static const char *const stage_names[] = {
 	[BH_STAGE_USERNS] = "user namespace",
 	[BH_STAGE_MOUNT] = "root filesystem",
 	[BH_STAGE_CGROUP] = "join the session cgroup",
+	[BH_STAGE_TTY] = "terminal",
 };
 
 const char *bh_stage_name(enum bh_stage s)
@@ -168,6 +169,11 @@ child_run(const struct bh_child_plan *pl, int efd, pid_t parent)
 
 	if (setsid() < 0)
 		child_fail(efd, BH_STAGE_SETSID, errno);
+	if (pl->pty) {
+		int tr = bh_pty_child_setup(pl->pty);
+		if (tr)
+			child_fail(efd, BH_STAGE_TTY, -tr);
+	}
 	if (pl->cwd && chdir(pl->cwd) != 0)
 		child_fail(efd, BH_STAGE_CHDIR, errno);
 	for (size_t i = 0; i < pl->n_rlimits; i++)

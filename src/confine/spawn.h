@@ -17,6 +17,7 @@
 
 #include "confine/cgroup.h"
 #include "confine/landlock.h"
+#include "confine/pty.h"
 #include "confine/seccomp.h"
 
 enum bh_stage {
@@ -38,6 +39,7 @@ enum bh_stage {
 	BH_STAGE_USERNS, /* namespace tier: creating or mapping the user ns */
 	BH_STAGE_MOUNT,  /* namespace tier: building the root (detail: op) */
 	BH_STAGE_CGROUP, /* joining the session's cgroup */
+	BH_STAGE_TTY,    /* making the pty the controlling terminal */
 };
 const char *bh_stage_name(enum bh_stage s);
 
@@ -63,6 +65,7 @@ struct bh_child_plan {
 	const struct bh_landlock *landlock; /* may be NULL */
 	const struct bh_seccomp_prog *seccomp; /* may be NULL */
 	const struct bh_cgroup *cgroup; /* joined first thing; may be NULL */
+	const struct bh_pty *pty; /* the command's terminal, or NULL */
 };
 
 struct bh_spawn_failure {

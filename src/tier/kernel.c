@@ -217,6 +217,7 @@ static int kernel_launch(struct bh_session *s, pid_t *pid,
 		.landlock = k->landlock,
 		.seccomp = k->seccomp,
 		.cgroup = k->limits.cgroup,
+		.pty = s->pty,
 	};
 	return bh_spawn(&plan, pid, fail, err);
 }

@@ -351,6 +351,7 @@ init_main(struct bh_session *s, struct ns_state *k, int efd, int go_rd,
 		.n_rlimits = k->limits.n_rlimits,
 		.landlock = ll,
 		.seccomp = k->seccomp,
+		.pty = s->pty,
 	};
 	/* Signals to forward must reach us as pid 1: they need a handler. */
 	static const int fwd[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT,

@@ -13,6 +13,7 @@
 
 #include "audit/report.h"
 #include "confine/cgroup.h"
+#include "confine/pty.h"
 #include "confine/spawn.h"
 #include "policy/policy.h"
 
@@ -41,6 +42,9 @@ struct bh_session {
 	/* The session's cgroup when the tier made one (owned by the tier):
 	 * the supervisor kills through it and reads its peaks. */
 	struct bh_cgroup *cgroup;
+	/* The command's terminal when the supervisor relays one (set before
+	 * launch; the tiers hand it to the child). */
+	const struct bh_pty *pty;
 	void *tier_state;         /* the tier's own */
 };
 
