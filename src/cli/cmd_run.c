@@ -40,6 +40,9 @@ static const char run_help[] =
 	"                           top of the git work tree, else the current\n"
 	"                           directory)\n"
 	"      --force-workspace    allow / or $HOME as the workspace\n"
+	"      --overlay            keep the command's writes in an overlay for\n"
+	"                           review (bulkhead diff / apply / discard);\n"
+	"                           --workspace-mode direct|overlay\n"
 	"      --strict             stop when any rule is only degraded\n"
 	"      --uid UID[:GID]      (root) run the command as this user\n"
 	"      --print-env          print the command's environment and exit\n"
@@ -169,6 +172,10 @@ static json_t *start_record(const struct bh_prepared *p, char *const *argv)
 	json_object_set_new(prof, "sources", src);
 	json_object_set_new(rec, "profile", prof);
 	json_object_set_new(rec, "tier", json_string(p->tier->name));
+	json_object_set_new(rec, "workspace_mode",
+			    json_string(p->policy->ws_mode == BH_WS_OVERLAY
+						? "overlay"
+						: "direct"));
 	if (p->tier_note)
 		json_object_set_new(rec, "tier_note",
 				    json_string(p->tier_note));
@@ -535,6 +542,7 @@ int bh_cmd_run(int argc, char **argv)
 				sv.pty = NULL;
 			}
 		}
+		p.keep_ws = true;
 		bool timed_out = supervise(&sv, &out, &raw) == 1;
 		if (!timed_out && p.tier->command_status)
 			set_from_status(&out,
@@ -557,6 +565,16 @@ int bh_cmd_run(int argc, char **argv)
 		close(sv.sfd);
 	double dur = now_ms() - t0;
 	write_end(audit, &p, &out, dur, killed, &pk);
+	if (p.ws && p.keep_ws) {
+		struct bh_error *werr = NULL;
+		if (bh_ws_session_set_state(p.ws, BH_WS_STATE_ENDED, &werr))
+			bh_error_free(werr);
+		if (!o.quiet)
+			fprintf(stderr,
+				"bulkhead: changes kept for review: bulkhead "
+				"diff %s (then apply or discard)\n",
+				p.session_id);
+	}
 	bh_audit_close(audit);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	bh_prepared_cleanup(&p);

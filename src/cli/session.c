@@ -29,6 +29,7 @@ enum {
 	OPT_JSON,
 	OPT_PTY,
 	OPT_NO_PTY,
+	OPT_WS_MODE,
 };
 
 int bh_cli_parse_opts(int argc, char **argv, struct bh_cli_opts *o,
@@ -45,12 +46,15 @@ int bh_cli_parse_opts(int argc, char **argv, struct bh_cli_opts *o,
 		{"json", no_argument, NULL, OPT_JSON},
 		{"pty", no_argument, NULL, OPT_PTY},
 		{"no-pty", no_argument, NULL, OPT_NO_PTY},
+		{"workspace-mode", required_argument, NULL, OPT_WS_MODE},
+		{"overlay", no_argument, NULL, 'O'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"help", no_argument, NULL, 'h'},
 		{0, 0, 0, 0},
 	};
 	const char *cmd = argv[0];
 	o->uid = o->gid = -1;
+	o->ws_mode = -1;
 	optind = 1;
 	opterr = 0;
 	int c;
@@ -103,6 +107,22 @@ int bh_cli_parse_opts(int argc, char **argv, struct bh_cli_opts *o,
 			break;
 		case OPT_JSON:
 			o->json = true;
+			break;
+		case 'O':
+			o->ws_mode = BH_WS_OVERLAY;
+			break;
+		case OPT_WS_MODE:
+			if (!strcmp(optarg, "direct")) {
+				o->ws_mode = BH_WS_DIRECT;
+			} else if (!strcmp(optarg, "overlay")) {
+				o->ws_mode = BH_WS_OVERLAY;
+			} else {
+				bh_cli_usage(cmd,
+					     "--workspace-mode takes direct or "
+					     "overlay, not '%s'",
+					     optarg);
+				return -1;
+			}
 			break;
 		case OPT_PTY:
 		case OPT_NO_PTY:
@@ -372,6 +392,49 @@ static void add_implicit(struct bh_prepared *p, enum bh_path_op op,
 }
 
 /*
+ * Overlay mode: the session's layers live in the state directory until
+ * applied or discarded.  The protected paths inside the workspace are
+ * recorded with it, so apply refuses them.
+ */
+static int start_overlay(struct bh_prepared *p, struct bh_error **err)
+{
+	char **prot = NULL;
+	size_t n = 0;
+	size_t wl = strlen(p->workspace);
+	const struct bh_path_rule *all[2] = {p->policy->paths, p->implicit};
+	size_t counts[2] = {p->policy->n_paths, p->n_implicit};
+	for (size_t k = 0; k < 2; k++)
+		for (size_t i = 0; i < counts[k]; i++) {
+			const struct bh_path_rule *r = &all[k][i];
+			if ((r->op == BH_PATH_PROTECT ||
+			     r->op == BH_PATH_HIDE) &&
+			    bh_path_is_under(r->path, p->workspace) &&
+			    r->path[wl] == '/')
+				bh_strv_push(&prot, &n,
+					     bh_xstrdup(r->path + wl + 1));
+		}
+	int r = bh_ws_session_create(p->state_dir, p->session_id,
+				     p->workspace, p->policy->name, prot,
+				     &p->ws, err);
+	bh_strv_free(prot);
+	if (r)
+		return r;
+	/* overlayfs works in upper/ and work/ with the credentials of the
+	 * sandbox's init: they must be its own. */
+	if (p->sess.set_ids) {
+		const char *dirs[] = {bh_ws_session_upper(p->ws),
+				      bh_ws_session_work(p->ws)};
+		for (size_t i = 0; i < 2; i++)
+			if (chown(dirs[i], p->sess.uid, p->sess.gid) != 0)
+				return bh_error_sys(err, errno, "chown %s",
+						    dirs[i]);
+	}
+	/* The sandbox's init is never root in the initial user namespace:
+	 * overlayfs keeps its markers in user.* xattrs. */
+	return bh_ws_session_set_xattr(p->ws, BH_WS_XATTR_USER, err);
+}
+
+/*
  * A workspace whose .git is a file ("gitdir: PATH", a linked worktree or a
  * submodule) keeps its hooks and config in PATH: protect those too
  * (DESIGN.md settled question 5).  Only the first line is read, and a path
@@ -528,6 +591,11 @@ int bh_prepare(const struct bh_cli_opts *o, char *const *argv,
 		if (!strcmp(p->env->entries[i].name, "PATH"))
 			p->search_path = p->env->entries[i].value;
 
+	if (o->ws_mode >= 0) {
+		p->policy->ws_mode = (enum bh_ws_mode)o->ws_mode;
+		p->policy->ws_mode_loc.file = NULL;
+	}
+
 	/* The tier. */
 	enum bh_tier_id want = o->tier != BH_TIER_UNSET ? o->tier
 							 : p->policy->tier;
@@ -535,8 +603,17 @@ int bh_prepare(const struct bh_cli_opts *o, char *const *argv,
 				 err);
 	if (!p->tier)
 		return -ENOTSUP;
+	if (p->policy->ws_mode == BH_WS_OVERLAY) {
+		r = start_overlay(p, err);
+		if (r)
+			return r;
+	}
 	struct bh_session *s = &p->sess;
 	s->policy = p->policy;
+	if (p->ws) {
+		s->ws_upper = bh_ws_session_upper(p->ws);
+		s->ws_work = bh_ws_session_work(p->ws);
+	}
 	s->implicit_paths = p->implicit;
 	s->n_implicit_paths = p->n_implicit;
 	s->workspace = p->workspace;
@@ -580,6 +657,17 @@ void bh_prepared_cleanup(struct bh_prepared *p)
 		unlink(p->rundir_journal);
 		free(p->rundir_journal);
 	}
+	if (p->ws && !p->keep_ws) {
+		/* Nothing ran (explain, a refused launch): nothing to
+		 * review. */
+		char *leftover = NULL;
+		struct bh_error *derr = NULL;
+		(void)bh_ws_session_discard(p->ws, &leftover, &derr);
+		free(leftover);
+		bh_error_free(derr);
+		p->ws = NULL;
+	}
+	bh_ws_session_free(p->ws);
 	bh_env_result_free(p->env);
 	bh_secrets_free(p->secrets);
 	bh_policy_free(p->policy);

@@ -13,6 +13,7 @@
 #include "policy/policy.h"
 #include "secrets/secrets.h"
 #include "tier/tier.h"
+#include "workspace/overlay.h"
 
 struct bh_cli_opts {
 	const char *profile;   /* -p; NULL = "default" */
@@ -24,6 +25,7 @@ struct bh_cli_opts {
 	bool json;
 	bool print_env;
 	int pty;               /* 1 --pty, -1 --no-pty, 0 auto */
+	int ws_mode;           /* -1: the profile's; else enum bh_ws_mode */
 	long uid, gid;         /* --uid; -1 = default */
 };
 
@@ -47,6 +49,9 @@ struct bh_prepared {
 	struct bh_secrets *secrets;
 	struct bh_env_result *env;
 	const char *search_path;
+
+	struct bh_ws_session *ws; /* overlay mode: the session kept for review */
+	bool keep_ws;             /* the command ran: keep it for review */
 
 	const struct bh_tier_ops *tier;
 	char *tier_note;

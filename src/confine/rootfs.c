@@ -33,6 +33,7 @@
 #include "core/util.h"
 
 struct plan_ctx {
+	const struct bh_rootfs_overlay *ov;
 	struct bh_rootfs_plan *p;
 	size_t cap;
 	struct bh_report *rep;
@@ -46,6 +47,7 @@ struct mstate {
 	bool mounted;   /* something is mounted at or above this path */
 	bool host_view; /* and it shows the host's files (a bind) */
 	bool ro, noexec;
+	bool overlay;   /* the workspace overlay: writes are reviewed */
 };
 
 static struct bh_mop *add_op(struct plan_ctx *c, enum bh_mop_kind k,
@@ -237,6 +239,15 @@ static int walk_protect(struct plan_ctx *c, const struct bh_fsnode *n,
 	struct stat sb;
 	cleanup_free char *made = NULL;
 	const char *at = n->path;
+	if (st.overlay && host_stat(n->path, true, &sb) != 0) {
+		/* Nothing the sandbox writes reaches the real tree without
+		 * review, and apply refuses protected paths. */
+		report(c, n, BH_ENF_ENFORCED,
+		       "does not exist; in overlay mode only `bulkhead "
+		       "apply` could create it, and it refuses protected "
+		       "paths");
+		return 0;
+	}
 	for (size_t i = 0; i < c->p->n_placeholders; i++) {
 		if (bh_path_is_under(n->path, c->p->placeholders[i])) {
 			report(c, n, BH_ENF_ENFORCED,
@@ -361,6 +372,18 @@ static int walk(struct plan_ctx *c, const struct bh_fsnode *n,
 		struct mstate pr = {.mounted = true, .ro = true};
 		return walk_children(c, n, pr, wga);
 	}
+	if (c->ov && !strcmp(n->path, c->ov->workspace) && !ro) {
+		struct bh_mop *op = add_op(c, BH_MOP_OVERLAY, n->path);
+		op->noexec = noexec;
+		op->is_dir = true;
+		report(c, n, BH_ENF_ENFORCED,
+		       "an overlay: the real tree is the read-only lower "
+		       "layer; changes are kept for review%s",
+		       noexec ? " (noexec)" : "");
+		struct mstate o = {.mounted = true, .host_view = true,
+				   .noexec = noexec, .overlay = true};
+		return walk_children(c, n, o, true);
+	}
 	if (!(st.mounted && st.host_view && st.ro == ro &&
 	      st.noexec == noexec)) {
 		struct bh_mop *op = add_op(c, BH_MOP_BIND, n->path);
@@ -372,17 +395,24 @@ static int walk(struct plan_ctx *c, const struct bh_fsnode *n,
 	report(c, n, BH_ENF_ENFORCED, "bind-mounted %s", ro ? (noexec ?
 		"read-only, noexec" : "read-only") : (noexec ?
 		"read-write, noexec" : "read-write"));
-	struct mstate g = {
-		.mounted = true, .host_view = true, .ro = ro, .noexec = noexec};
+	struct mstate g = {.mounted = true,
+			   .host_view = true,
+			   .ro = ro,
+			   .noexec = noexec,
+			   .overlay = st.overlay};
 	return walk_children(c, n, g, wga || !ro);
 }
 
 int bh_rootfs_plan(const struct bh_fsplan *fs, const char *journal_dir,
-		   const char *session_id, struct bh_report *rep,
-		   struct bh_rootfs_plan **out, struct bh_error **err)
+		   const char *session_id,
+		   const struct bh_rootfs_overlay *overlay,
+		   struct bh_report *rep, struct bh_rootfs_plan **out,
+		   struct bh_error **err)
 {
 	struct bh_rootfs_plan *p = bh_xcalloc(1, sizeof(*p));
-	struct plan_ctx c = {.p = p, .rep = rep, .err = err};
+	struct plan_ctx c = {.ov = overlay, .p = p, .rep = rep, .err = err};
+	if (overlay)
+		p->overlay = *overlay;
 	if (journal_dir) {
 		int r = bh_mkdir_p(journal_dir, 0700);
 		if (r) {
@@ -724,8 +754,33 @@ static int do_mask(struct bh_mop *op, int target)
 	return r;
 }
 
-static int do_op(struct bh_mop *op, int rootfd, int *devfd, int *ro_later,
-		 size_t *n_ro_later)
+/* overlayfs with the layers given as descriptors (Linux 6.5+ takes
+ * "lowerdir+", upperdir and workdir as fds); userxattr because the
+ * sandbox's init is not root in the initial user namespace. */
+static int new_overlay(const struct bh_rootfs_overlay *ov, bool noexec)
+{
+	int fs = fsopen("overlay", FSOPEN_CLOEXEC);
+	if (fs < 0)
+		return -errno;
+	int r = 0;
+	if (fsconfig(fs, FSCONFIG_SET_FD, "lowerdir+", NULL, ov->lower_fd) ||
+	    fsconfig(fs, FSCONFIG_SET_FD, "upperdir", NULL, ov->upper_fd) ||
+	    fsconfig(fs, FSCONFIG_SET_FD, "workdir", NULL, ov->work_fd) ||
+	    fsconfig(fs, FSCONFIG_SET_FLAG, "userxattr", NULL, 0) ||
+	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0))
+		r = -errno;
+	int m = r ? -1
+		  : fsmount(fs, FSMOUNT_CLOEXEC,
+			    MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+				    (noexec ? MOUNT_ATTR_NOEXEC : 0));
+	if (!r && m < 0)
+		r = -errno;
+	close(fs);
+	return r ? r : m;
+}
+
+static int do_op(struct bh_mop *op, const struct bh_rootfs_overlay *ov,
+		 int rootfd, int *devfd, int *ro_later, size_t *n_ro_later)
 {
 	bool dir = op->kind != BH_MOP_BIND || op->is_dir;
 	if (op->kind == BH_MOP_MASK)
@@ -811,6 +866,10 @@ static int do_op(struct bh_mop *op, int rootfd, int *devfd, int *ro_later,
 	case BH_MOP_DEV:
 		r = do_dev(rootfd, target, devfd);
 		break;
+	case BH_MOP_OVERLAY:
+		tree = new_overlay(ov, op->noexec);
+		r = tree < 0 ? tree : attach(tree, target);
+		break;
 	}
 	if (tree >= 0)
 		close(tree);
@@ -864,7 +923,8 @@ int bh_rootfs_build(struct bh_rootfs_plan *p, const char *newroot,
 	int devfd = -1, ro_later[64];
 	size_t n_ro = 0;
 	for (size_t i = 0; i < p->n_ops && r == 0; i++) {
-		r = do_op(&p->ops[i], rootfd, &devfd, ro_later, &n_ro);
+		r = do_op(&p->ops[i], &p->overlay, rootfd, &devfd, ro_later,
+			  &n_ro);
 		if (r)
 			*failed_op = (int)i;
 		if (p->ops[i].srcfd >= 0) {

@@ -27,6 +27,14 @@ enum bh_mop_kind {
 	BH_MOP_MASK,      /* hide: an empty read-only dir or file over it */
 	BH_MOP_PROC,      /* a fresh procfs of the new pid namespace */
 	BH_MOP_DEV,       /* the minimal /dev */
+	BH_MOP_OVERLAY,   /* the workspace as an overlay kept for review */
+};
+
+/* Overlay workspace mode: directories opened by the supervisor (so the
+ * sandbox's init needs no path to them, e.g. under a 0700 home). */
+struct bh_rootfs_overlay {
+	const char *workspace; /* the lower layer's path, as mounted */
+	int lower_fd, upper_fd, work_fd; /* O_PATH|O_DIRECTORY, not owned */
 };
 
 struct bh_mop {
@@ -46,6 +54,7 @@ struct bh_rootfs_plan {
 	char **placeholders; /* host paths created for missing protects */
 	size_t n_placeholders;
 	char *journal;       /* host file listing them, for a later sweep */
+	struct bh_rootfs_overlay overlay; /* when an OVERLAY op exists */
 };
 
 /*
@@ -56,8 +65,10 @@ struct bh_rootfs_plan {
  * bh_rootfs_cleanup_placeholders().
  */
 int bh_rootfs_plan(const struct bh_fsplan *fs, const char *journal_dir,
-		   const char *session_id, struct bh_report *rep,
-		   struct bh_rootfs_plan **out, struct bh_error **err);
+		   const char *session_id,
+		   const struct bh_rootfs_overlay *overlay,
+		   struct bh_report *rep, struct bh_rootfs_plan **out,
+		   struct bh_error **err);
 
 void bh_rootfs_plan_free(struct bh_rootfs_plan *p);
 

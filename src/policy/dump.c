@@ -75,6 +75,12 @@ char *bh_policy_dump(const struct bh_policy *p, bool with_locations)
 				 p->home == BH_HOME_HOST ? "host" : "private");
 		end_line(&sb, &p->home_loc, w);
 	}
+	if (p->ws_mode_loc.file || p->ws_mode != BH_WS_DIRECT) {
+		bh_strbuf_printf(&sb, "workspace %s",
+				 p->ws_mode == BH_WS_OVERLAY ? "overlay"
+							     : "direct");
+		end_line(&sb, &p->ws_mode_loc, w);
+	}
 	for (size_t i = 0; i < p->n_paths; i++) {
 		bh_strbuf_printf(&sb, "%s ", bh_path_op_name(p->paths[i].op));
 		bh_put_word(&sb, p->paths[i].path, true);
@@ -278,6 +284,9 @@ void *bh_policy_to_json(const struct bh_policy *p)
 	json_object_set_new(
 	    o, "home",
 	    json_string(p->home == BH_HOME_HOST ? "host" : "private"));
+	json_object_set_new(
+	    o, "workspace_mode",
+	    json_string(p->ws_mode == BH_WS_OVERLAY ? "overlay" : "direct"));
 	json_object_set_new(o, "paths", json_paths(p));
 	json_object_set_new(o, "env", json_env(p));
 	json_object_set_new(o, "net", json_net(p));

@@ -590,6 +590,28 @@ static int dir_home(struct bh_parser *ps, const struct bh_line *l,
 	return 0;
 }
 
+static int dir_workspace(struct bh_parser *ps, const struct bh_line *l,
+			 unsigned unused)
+{
+	static const char hint[] =
+	    "workspace direct writes the real tree; workspace overlay keeps "
+	    "the changes for review (bulkhead diff / apply / discard)";
+	int r = want_args(ps, l, 1, hint);
+	if (r < 0)
+		return r;
+	const struct bh_token *t = &l->tok[1];
+	bool ov = strcmp(t->text, "overlay") == 0;
+	if (!ov && strcmp(t->text, "direct") != 0) {
+		cleanup_free char *shown = bh_tok_show(t->text);
+		return bh_perr(ps, t->col, hint,
+			       "workspace takes direct or overlay, not '%s'",
+			       shown);
+	}
+	ps->p->ws_mode = ov ? BH_WS_OVERLAY : BH_WS_DIRECT;
+	ps->p->ws_mode_loc = loc_at(ps, t->col);
+	return 0;
+}
+
 /* Includes. */
 
 static int parse_source(struct bh_parser *ps, const char *id, const char *text,
@@ -722,6 +744,7 @@ static const struct directive directives[] = {
     {"min-tier", dir_tier, 1},
     {"strict", dir_strict, 0},
     {"home", dir_home, 0},
+    {"workspace", dir_workspace, 0},
 };
 
 /* Words from other sandboxes' profiles, and what they are here. */

@@ -130,6 +130,11 @@ enum bh_home_mode {
 	BH_HOME_HOST,        /* HOME stays the host's; access still per rules */
 };
 
+enum bh_ws_mode {
+	BH_WS_DIRECT = 0, /* the workspace itself is writable (the default) */
+	BH_WS_OVERLAY,    /* writes go to an overlay kept for review */
+};
+
 struct bh_policy {
 	char *name; /* of the top profile: "default", "/path/x.profile" */
 
@@ -159,6 +164,8 @@ struct bh_policy {
 	struct bh_loc strict_loc;
 	enum bh_home_mode home;
 	struct bh_loc home_loc;
+	enum bh_ws_mode ws_mode;
+	struct bh_loc ws_mode_loc;
 
 	/* Profiles read, in the order first seen ("builtin:default", paths). */
 	char **sources;

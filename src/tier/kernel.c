@@ -186,6 +186,14 @@ static int kernel_prepare(struct bh_session *s, struct bh_error **err)
 	r = bh_seccomp_build(p, &so, s->report, &k->seccomp, err);
 	if (r)
 		return r;
+	if (p->ws_mode == BH_WS_OVERLAY)
+		bh_report_add(s->report, BH_RC_GUARD, BH_ENF_UNSUPPORTED,
+			      "workspace overlay",
+			      p->ws_mode_loc.file ? &p->ws_mode_loc : NULL,
+			      "none",
+			      "the kernel tier cannot mount an overlay: writes "
+			      "would reach the real tree unreviewed (use tier "
+			      "namespace)");
 	report_network(s, abi);
 	report_process(s);
 	r = bh_limits_prepare(s->session_id, p,

@@ -55,6 +55,7 @@ struct ns_state {
 	struct bh_limits limits;
 	int cap_last;
 	int status_rd; /* init's report of the command's wait status */
+	struct bh_rootfs_overlay ov;
 	char *newroot;
 	char *journal_dir;
 };
@@ -198,6 +199,7 @@ static int ns_prepare(struct bh_session *s, struct bh_error **err)
 	struct ns_state *k = bh_xcalloc(1, sizeof(*k));
 	s->tier_state = k;
 	k->status_rd = -1;
+	k->ov.lower_fd = k->ov.upper_fd = k->ov.work_fd = -1;
 	k->cap_last = read_cap_last();
 	k->n_rules = p->n_paths + s->n_implicit_paths;
 	k->rules = bh_xcalloc(k->n_rules, sizeof(*k->rules));
@@ -208,7 +210,16 @@ static int ns_prepare(struct bh_session *s, struct bh_error **err)
 	k->plan = bh_fsplan_build(k->rules, k->n_rules, BH_FS_R | BH_FS_W);
 
 	k->journal_dir = bh_xasprintf("%s/journal", s->state_dir);
-	int r = bh_rootfs_plan(k->plan, k->journal_dir, s->session_id,
+	k->ov.lower_fd = k->ov.upper_fd = k->ov.work_fd = -1;
+	const struct bh_rootfs_overlay *ov = NULL;
+	if (p->ws_mode == BH_WS_OVERLAY) {
+		/* The layers are opened by init, in its own mount namespace
+		 * (overlayfs clones them from there), before it gives up
+		 * the caller's identity. */
+		k->ov.workspace = s->workspace;
+		ov = &k->ov;
+	}
+	int r = bh_rootfs_plan(k->plan, k->journal_dir, s->session_id, ov,
 			       s->report, &k->rootfs, err);
 	if (r)
 		return r;
@@ -307,6 +318,18 @@ init_main(struct bh_session *s, struct ns_state *k, int efd, int go_rd,
 	if (read(go_rd, &go, 1) != 1)
 		init_fail(efd, BH_STAGE_USERNS, EPIPE, -1);
 	close(go_rd);
+
+	if (s->ws_upper) {
+		struct bh_rootfs_overlay *ov = &k->rootfs->overlay;
+		ov->lower_fd = open(s->workspace,
+				    O_PATH | O_DIRECTORY | O_CLOEXEC);
+		ov->upper_fd = open(s->ws_upper, O_PATH | O_DIRECTORY |
+							 O_NOFOLLOW | O_CLOEXEC);
+		ov->work_fd = open(s->ws_work, O_PATH | O_DIRECTORY |
+						       O_NOFOLLOW | O_CLOEXEC);
+		if (ov->lower_fd < 0 || ov->upper_fd < 0 || ov->work_fd < 0)
+			init_fail(efd, BH_STAGE_MOUNT, errno, -1);
+	}
 
 	/* Become the mapped identity but keep the capabilities this
 	 * process holds over its new namespaces: the mounts below need
@@ -495,6 +518,12 @@ static void ns_destroy(struct bh_session *s)
 		return;
 	if (k->status_rd >= 0)
 		close(k->status_rd);
+	if (k->ov.lower_fd >= 0)
+		close(k->ov.lower_fd);
+	if (k->ov.upper_fd >= 0)
+		close(k->ov.upper_fd);
+	if (k->ov.work_fd >= 0)
+		close(k->ov.work_fd);
 	bh_limits_release(&k->limits);
 	s->cgroup = NULL;
 	bh_rootfs_cleanup_placeholders(k->rootfs);

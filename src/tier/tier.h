@@ -34,6 +34,9 @@ struct bh_session {
 	uid_t uid;
 	gid_t gid;
 
+	/* Overlay workspace mode: the session's layers (else NULL). */
+	const char *ws_upper;
+	const char *ws_work;
 	const char *session_id;
 	const char *state_dir;    /* hidden from the sandbox; journals */
 	const char *rundir;       /* the session's private host directory */
