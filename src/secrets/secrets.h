@@ -2,14 +2,38 @@
 /*
  * The one secret-rule engine (DESIGN.md settled question 7): used by the
  * environment filter, the credential inventory and redaction in the audit
- * log.  Rules are compiled once (PCRE2 with JIT).  Matching is pure: no
- * system calls.  Nothing here ever prints a secret; callers get a rule id,
- * offsets, and a keyed fingerprint.
+ * log.  Nothing here ever prints a secret; callers get a rule id, offsets,
+ * and a keyed fingerprint.
+ *
+ * Cost: a rule runs only on a buffer holding one of its keywords (a
+ * literal its pattern requires), and is compiled with PCRE2 the first time
+ * it runs, so checking a few environment values compiles two or three
+ * rules, not ninety-three.  A rule is JIT-compiled once it has been run
+ * over jit_after bytes in total (64 KiB by default; a 32nd of that for the
+ * few rules PCRE2 must try at every byte, where its interpreter is slowest),
+ * about where JIT pays for its compile time.  Results are the same with
+ * and without JIT.
+ *
+ * Threads: every function below may be called from several threads at
+ * once on one engine, except bh_secrets_free().  Lazy compilation is
+ * lock-free: a compiled rule is published with an atomic compare-and-swap,
+ * and two threads that race to compile the same rule both compile it, one
+ * copy is kept and the other freed.  Published code is never modified (the
+ * JIT works on a private copy).
+ *
+ * Matching makes no system calls, except that PCRE2's JIT maps executable
+ * memory when it compiles a rule (not below jit_after bytes, so never for
+ * a handful of short values).  A rule that fails to compile on first use
+ * aborts the program, as running out of memory does (bh_xmalloc()): the
+ * patterns are constants that the unit tests compile, so only memory
+ * exhaustion or a PCRE2 unlike any tested gets there; use compile_now to
+ * have such an error reported by bh_secrets_new_opts() instead.
  */
 #pragma once
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/error.h"
 
@@ -21,8 +45,27 @@ struct bh_secret_match {
 	size_t start, end;       /* byte offsets of the secret in the scanned buffer */
 };
 
-/* Compiles every built-in rule.  Caller frees with bh_secrets_free(). */
+struct bh_secrets_opts {
+	/* JIT-compile a rule once it has been run over this many subject
+	 * bytes in total, in one buffer or many (a 32nd of it for a rule
+	 * without a start byte to skip to).  0: JIT from the first use (a
+	 * scanner of large files); BH_SECRETS_JIT_NEVER: never. */
+	size_t jit_after;
+	/* Compile every rule now instead of on first use (JIT too when
+	 * jit_after is 0), so that a pattern PCRE2 refuses is reported here.
+	 * Costs about 3M instructions without JIT, 11M with. */
+	bool compile_now;
+};
+
+#define BH_SECRETS_JIT_AFTER ((size_t)64 * 1024) /* the default */
+#define BH_SECRETS_JIT_NEVER SIZE_MAX
+
+/* The built-in rules, nothing compiled yet (default options).  Caller
+ * frees with bh_secrets_free(). */
 int bh_secrets_new(struct bh_secrets **out, struct bh_error **err);
+/* The same with options; opts NULL: the defaults. */
+int bh_secrets_new_opts(const struct bh_secrets_opts *opts,
+			struct bh_secrets **out, struct bh_error **err);
 void bh_secrets_free(struct bh_secrets *s); /* accepts NULL */
 
 /* Does this variable (or config key) name say "secret"?  Returns the rule id

@@ -9,11 +9,15 @@
  * throw-away generator written from those formats, not from the regexes of
  * src/secrets/rules.c.  None of them authenticates anywhere.
  */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <pthread.h>
 #include <stdlib.h>
 
 #include "core/sha256.h"
 #include "core/strbuf.h"
 #include "core/util.h"
+#include "secrets/keywords.h"
 #include "secrets/rules.h"
 #include "secrets/secrets.h"
 #include "test.h"
@@ -1066,19 +1070,114 @@ static struct bh_secrets *engine(void)
 	return s;
 }
 
-static void scan(const char *input, struct found *f)
+static void scan_with(const struct bh_secrets *s, const char *input,
+		      struct found *f)
 {
 	f->n = 0;
-	bh_secrets_scan(engine(), input, strlen(input), collect, f);
+	bh_secrets_scan(s, input, strlen(input), collect, f);
 }
 
+static void scan(const char *input, struct found *f)
+{
+	scan_with(engine(), input, f);
+}
+
+/* Every positive is found by s, with the expected bytes. */
+static bool positives_found(const struct bh_secrets *s)
+{
+	bool all = true;
+	for (size_t i = 0; i < BH_ARRAY_SIZE(positives); i++) {
+		const struct value_case *c = &positives[i];
+		const char *want = c->extra ? c->extra : c->input;
+		struct found f;
+		bool ok = false;
+		scan_with(s, c->input, &f);
+		for (size_t j = 0; j < f.n && !ok; j++) {
+			const struct bh_secret_match *m = &f.m[j];
+			ok = strcmp(m->rule_id, c->rule) == 0 &&
+			     (strcmp(want, "*") == 0 ||
+			      (m->end - m->start == strlen(want) &&
+			       memcmp(c->input + m->start, want,
+				      strlen(want)) == 0));
+		}
+		if (!ok) {
+			fprintf(stderr,
+				"  positive %zu (%s) not found; got:", i,
+				c->rule);
+			for (size_t j = 0; j < f.n; j++)
+				fprintf(stderr, " %s[%zu,%zu)", f.m[j].rule_id,
+					f.m[j].start, f.m[j].end);
+			fprintf(stderr, "\n");
+			all = false;
+		}
+	}
+	return all;
+}
+
+/* No negative matches anything but the one rule it may. */
+static bool negatives_clean(const struct bh_secrets *s)
+{
+	bool all = true;
+	for (size_t i = 0; i < BH_ARRAY_SIZE(negatives); i++) {
+		const struct value_case *c = &negatives[i];
+		struct found f;
+		scan_with(s, c->input, &f);
+		for (size_t j = 0; j < f.n; j++) {
+			if (strcmp(f.m[j].rule_id, c->rule) != 0 && c->extra &&
+			    strcmp(f.m[j].rule_id, c->extra) == 0)
+				continue;
+			fprintf(stderr,
+				"  negative %zu (%s) matched %s[%zu,%zu)\n", i,
+				c->rule, f.m[j].rule_id, f.m[j].start,
+				f.m[j].end);
+			all = false;
+		}
+	}
+	return all;
+}
+
+/* Can this process JIT at all (CPU, executable memory)?  Where it cannot,
+ * the JIT tests say so rather than pass for the wrong reason. */
+static bool jit_works(void)
+{
+	int code;
+	PCRE2_SIZE off;
+	pcre2_code *re =
+	    pcre2_compile((PCRE2_SPTR) "a+b", 3, 0, &code, &off, NULL);
+	bool ok = re && pcre2_jit_compile(re, PCRE2_JIT_COMPLETE) == 0;
+	pcre2_code_free(re);
+	if (!ok)
+		fprintf(stderr, "  SKIP (part): PCRE2 JIT unavailable here; "
+				"only the interpreter is checked\n");
+	return ok;
+}
+
+/* Every pattern compiles, for the interpreter and for JIT; nothing is
+ * compiled before it is needed. */
 TEST(secrets_compile_all_rules)
 {
-	struct bh_secrets *s = NULL;
-	struct bh_error *err = NULL;
-	CHECK_INT(bh_secrets_new(&s, &err), 0);
-	CHECK(err == NULL);
-	bh_secrets_free(s);
+	static const struct bh_secrets_opts modes[] = {
+	    {BH_SECRETS_JIT_NEVER, true},
+	    {0, true},
+	    {BH_SECRETS_JIT_AFTER, false},
+	};
+	size_t n_values, n_names, compiled, jitted;
+	bh_secret_value_rules(&n_values);
+	bh_secret_name_rules(&n_names);
+	for (size_t i = 0; i < BH_ARRAY_SIZE(modes); i++) {
+		struct bh_secrets *s = NULL;
+		struct bh_error *err = NULL;
+		CHECK_INT(bh_secrets_new_opts(&modes[i], &s, &err), 0);
+		REQUIRE(s && !err);
+		bh_secrets_compiled(s, &compiled, &jitted);
+		CHECK_INT(compiled,
+			  modes[i].compile_now ? n_values + n_names : 0);
+		if (modes[i].jit_after != 0)
+			CHECK_INT(jitted, 0);
+		else if (jit_works())
+			CHECK_INT(jitted, n_values + n_names);
+		bh_secrets_free(s);
+	}
 	bh_secrets_free(NULL);
 }
 
@@ -1107,51 +1206,13 @@ TEST(secrets_every_rule_has_cases)
 TEST(secrets_value_positives)
 {
 	REQUIRE(engine());
-	for (size_t i = 0; i < BH_ARRAY_SIZE(positives); i++) {
-		const struct value_case *c = &positives[i];
-		const char *want = c->extra ? c->extra : c->input;
-		struct found f;
-		bool ok = false;
-		scan(c->input, &f);
-		for (size_t j = 0; j < f.n && !ok; j++) {
-			const struct bh_secret_match *m = &f.m[j];
-			ok = strcmp(m->rule_id, c->rule) == 0 &&
-			     (strcmp(want, "*") == 0 ||
-			      (m->end - m->start == strlen(want) &&
-			       memcmp(c->input + m->start, want,
-				      strlen(want)) == 0));
-		}
-		if (!ok) {
-			fprintf(stderr,
-				"  positive %zu (%s) not found; got:", i,
-				c->rule);
-			for (size_t j = 0; j < f.n; j++)
-				fprintf(stderr, " %s[%zu,%zu)", f.m[j].rule_id,
-					f.m[j].start, f.m[j].end);
-			fprintf(stderr, "\n");
-			CHECK(false);
-		}
-	}
+	CHECK(positives_found(engine()));
 }
 
 TEST(secrets_value_negatives)
 {
 	REQUIRE(engine());
-	for (size_t i = 0; i < BH_ARRAY_SIZE(negatives); i++) {
-		const struct value_case *c = &negatives[i];
-		struct found f;
-		scan(c->input, &f);
-		for (size_t j = 0; j < f.n; j++) {
-			if (strcmp(f.m[j].rule_id, c->rule) != 0 && c->extra &&
-			    strcmp(f.m[j].rule_id, c->extra) == 0)
-				continue;
-			fprintf(stderr,
-				"  negative %zu (%s) matched %s[%zu,%zu)\n", i,
-				c->rule, f.m[j].rule_id, f.m[j].start,
-				f.m[j].end);
-			CHECK(false);
-		}
-	}
+	CHECK(negatives_clean(engine()));
 }
 
 /* Everyday strings that look random or secret-ish but are not secrets. */
@@ -1515,4 +1576,393 @@ TEST(secrets_private_key_forms)
 	CHECK_INT(f.m[0].start, 0);
 	CHECK_INT(f.m[0].end, strstr(in, "\n-----BEGIN CERT") - in);
 	free(in);
+}
+
+/* ---- keywords, lazy compilation, JIT ---------------------------------- */
+
+static bool has_group_s(const char *pattern)
+{
+	return strstr(pattern, "(?<s>") != NULL;
+}
+
+TEST(secrets_keywords_are_lower_case_and_non_empty)
+{
+	size_t n_values, n_names;
+	const struct bh_secret_rule *values = bh_secret_value_rules(&n_values);
+	const struct bh_name_rule *names_ = bh_secret_name_rules(&n_names);
+	for (size_t i = 0; i < n_values + n_names; i++) {
+		const char *id =
+		    i < n_values ? values[i].id : names_[i - n_values].id;
+		const char *const *kw = i < n_values
+					    ? values[i].keywords
+					    : names_[i - n_values].keywords;
+		if (!kw)
+			continue; /* allowed: the rule always runs */
+		bool ok = kw[0] != NULL;
+		for (; *kw; kw++) {
+			ok = ok && **kw;
+			for (const char *c = *kw; *c; c++)
+				ok = ok && !(*c >= 'A' && *c <= 'Z') &&
+				     *c >= ' ' && *c < 0x7f;
+		}
+		if (!ok) {
+			fprintf(stderr, "  rule %s: bad keyword list\n", id);
+			CHECK(false);
+		}
+	}
+}
+
+/*
+ * Keywords are necessary conditions of their pattern: every positive case
+ * holds one of its rule's keywords, in the secret itself when the whole
+ * match is the secret.  A keyword the pattern does not require would show
+ * here as a positive the prefilter drops.
+ */
+TEST(secrets_keywords_hold_for_every_positive)
+{
+	size_t n_values, n_names;
+	const struct bh_secret_rule *values = bh_secret_value_rules(&n_values);
+	const struct bh_name_rule *rules = bh_secret_name_rules(&n_names);
+	for (size_t i = 0; i < BH_ARRAY_SIZE(positives); i++) {
+		const struct value_case *c = &positives[i];
+		const struct bh_secret_rule *r = NULL;
+		for (size_t j = 0; j < n_values && !r; j++)
+			if (strcmp(values[j].id, c->rule) == 0)
+				r = &values[j];
+		REQUIRE(r);
+		const char *span = c->input;
+		if (!has_group_s(r->pattern) && c->extra &&
+		    strcmp(c->extra, "*") != 0)
+			span = c->extra;
+		if (!bh_secret_keywords_present(r->keywords, span,
+						strlen(span))) {
+			fprintf(stderr, "  positive %zu (%s): no keyword\n", i,
+				c->rule);
+			CHECK(false);
+		}
+	}
+	for (size_t i = 0; i < BH_ARRAY_SIZE(names); i++) {
+		for (size_t j = 0; names[i].rule && j < n_names; j++) {
+			if (strcmp(rules[j].id, names[i].rule) != 0)
+				continue;
+			if (!bh_secret_keywords_present(
+				rules[j].keywords, names[i].name,
+				strlen(names[i].name))) {
+				fprintf(stderr, "  name %s (%s): no keyword\n",
+					names[i].name, names[i].rule);
+				CHECK(false);
+			}
+		}
+	}
+}
+
+/* The one-pass index finds exactly what the plain search finds. */
+static bool index_agrees(const struct bh_keywords *kw,
+			 const char *const *const *lists, size_t n,
+			 const char *buf, size_t len)
+{
+	bool on[128], ok = true;
+	if (n > BH_ARRAY_SIZE(on))
+		return false;
+	bh_keywords_find(kw, buf, len, on);
+	for (size_t i = 0; i < n; i++) {
+		bool want = lists[i]
+				? bh_secret_keywords_present(lists[i], buf, len)
+				: true;
+		if (on[i] != want) {
+			fprintf(stderr, "  set %zu on \"%.*s\": %d, want %d\n",
+				i, (int)len, buf, on[i], want);
+			ok = false;
+		}
+	}
+	return ok;
+}
+
+TEST(secrets_keyword_index_agrees_with_plain_search)
+{
+	/* A small index with every shape: one, two, three and more bytes,
+	 * several words, a list that is always present, one never added. */
+	static const char *const w0[] = {"a", NULL};
+	static const char *const w1[] = {"bc", "-", NULL};
+	static const char *const w2[] = {"def", "xyz0", "defg", NULL};
+	static const char *const w3[] = {"q~", "://", NULL};
+	static const char *const empty[] = {NULL};
+	const char *const *small[] = {w0, w1, w2, w3, NULL, empty};
+	/* clang-format off */
+#define BYTES(lit) {lit, sizeof(lit) - 1}
+	static const struct {
+		const char *s;
+		size_t len;
+	} inputs[] = {
+	    BYTES(""), BYTES("A"), BYTES("b"), BYTES("Bc"), BYTES("xbC"),
+	    BYTES("de"), BYTES("dEf"), BYTES("DEFG"), BYTES("xy"),
+	    BYTES("XYZ0"), BYTES("xyz"), BYTES("q"), BYTES("Q~"), BYTES(":/"),
+	    BYTES("://"), BYTES("a-"), BYTES("zz"), BYTES("de\0f"),
+	    BYTES("d\0ef"), BYTES("-\0"), BYTES("ddef"), BYTES("xdef"),
+	    BYTES("b\0c"),
+	};
+#undef BYTES
+	/* clang-format on */
+	struct bh_keywords *kw = bh_keywords_new(BH_ARRAY_SIZE(small));
+	for (size_t i = 0; i < BH_ARRAY_SIZE(small) - 1; i++)
+		bh_keywords_add(kw, i, small[i]);
+	for (size_t i = 0; i < BH_ARRAY_SIZE(inputs); i++)
+		CHECK(index_agrees(kw, small, BH_ARRAY_SIZE(small), inputs[i].s,
+				   inputs[i].len));
+	/* the never-added set: not present, not "always" */
+	bool on[BH_ARRAY_SIZE(small)];
+	bh_keywords_find(kw, "a bc def q~", 11, on);
+	CHECK(on[0] && on[1] && on[2] && on[3] && on[4] && !on[5]);
+	bh_keywords_free(kw);
+
+	/* The real value rules, over every test string and at both ends of
+	 * the buffer. */
+	size_t n;
+	const struct bh_secret_rule *rules = bh_secret_value_rules(&n);
+	const char *const *lists[128];
+	REQUIRE(n <= BH_ARRAY_SIZE(lists));
+	kw = bh_keywords_new(n);
+	for (size_t i = 0; i < n; i++) {
+		lists[i] = rules[i].keywords;
+		bh_keywords_add(kw, i, rules[i].keywords);
+	}
+	for (size_t i = 0; i < BH_ARRAY_SIZE(positives); i++) {
+		const char *in = positives[i].input;
+		size_t len = strlen(in);
+		CHECK(index_agrees(kw, lists, n, in, len));
+		for (size_t cut = 1; cut < 6 && cut < len; cut++) {
+			CHECK(index_agrees(kw, lists, n, in + cut, len - cut));
+			CHECK(index_agrees(kw, lists, n, in, len - cut));
+		}
+	}
+	for (size_t i = 0; i < BH_ARRAY_SIZE(negatives); i++)
+		CHECK(index_agrees(kw, lists, n, negatives[i].input,
+				   strlen(negatives[i].input)));
+	for (size_t i = 0; i < BH_ARRAY_SIZE(innocents); i++)
+		CHECK(index_agrees(kw, lists, n, innocents[i],
+				   strlen(innocents[i])));
+	bh_keywords_free(kw);
+}
+
+/* Every table string, then a large hostile buffer (caller frees). */
+static size_t corpus_strings(const char ***out, struct bh_strbuf *hostile)
+{
+	size_t n = 0, cap = 0;
+	const char **v = NULL;
+	for (size_t i = 0; i < BH_ARRAY_SIZE(positives); i++) {
+		bh_xgrow((void **)&v, &cap, n + 1, sizeof(*v));
+		v[n++] = positives[i].input;
+	}
+	for (size_t i = 0; i < BH_ARRAY_SIZE(negatives); i++) {
+		bh_xgrow((void **)&v, &cap, n + 1, sizeof(*v));
+		v[n++] = negatives[i].input;
+	}
+	for (size_t i = 0; i < BH_ARRAY_SIZE(innocents); i++) {
+		bh_xgrow((void **)&v, &cap, n + 1, sizeof(*v));
+		v[n++] = innocents[i];
+	}
+	for (int i = 0; i < 300; i++)
+		bh_strbuf_puts(hostile, positives[i % 150].input);
+	for (int i = 0; i < 500; i++)
+		bh_strbuf_puts(hostile, "-----BEGIN RSA PRIVATE KEY-----ghp_ "
+					"password=x AKIA 0123456789:AA ");
+	bh_xgrow((void **)&v, &cap, n + 1, sizeof(*v));
+	v[n++] = hostile->buf;
+	*out = v;
+	return n;
+}
+
+static bool same_results(const struct bh_secrets *a, const struct bh_secrets *b,
+			 const char *what)
+{
+	struct bh_strbuf hostile = BH_STRBUF_INIT;
+	const char **v = NULL;
+	size_t n = corpus_strings(&v, &hostile);
+	bool ok = true;
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strlen(v[i]);
+		struct bh_secrets_digest x =
+		    bh_secrets_scan_digest(a, v[i], len);
+		struct bh_secrets_digest y =
+		    bh_secrets_scan_digest(b, v[i], len);
+		if (x.n != y.n || x.hash != y.hash) {
+			fprintf(stderr,
+				"  %s: string %zu: %zu vs %zu matches\n", what,
+				i, x.n, y.n);
+			ok = false;
+		}
+	}
+	for (size_t i = 0; i < BH_ARRAY_SIZE(names); i++) {
+		const char *x = bh_secrets_match_name(a, names[i].name);
+		const char *y = bh_secrets_match_name(b, names[i].name);
+		if (x != y) {
+			fprintf(stderr, "  %s: name %s: %s vs %s\n", what,
+				names[i].name, x ? x : "-", y ? y : "-");
+			ok = false;
+		}
+	}
+	free(v);
+	bh_strbuf_release(&hostile);
+	return ok;
+}
+
+/* The prefilter only saves work: running every rule on every buffer gives
+ * the same matches. */
+TEST(secrets_keywords_change_no_result)
+{
+	struct bh_secrets *all = NULL;
+	REQUIRE(engine());
+	REQUIRE(bh_secrets_new(&all, NULL) == 0);
+	bh_secrets_ignore_keywords(all);
+	CHECK(positives_found(all));
+	CHECK(same_results(engine(), all, "keywords vs all rules"));
+	bh_secrets_free(all);
+}
+
+/* The positive and negative tables hold with JIT forced on and forced off,
+ * and the two agree on every match. */
+TEST(secrets_same_results_with_and_without_jit)
+{
+	struct bh_secrets_opts on = {0, false};
+	struct bh_secrets_opts off = {BH_SECRETS_JIT_NEVER, false};
+	struct bh_secrets *jit = NULL, *interp = NULL;
+	size_t compiled, jitted;
+	REQUIRE(bh_secrets_new_opts(&on, &jit, NULL) == 0);
+	REQUIRE(bh_secrets_new_opts(&off, &interp, NULL) == 0);
+
+	CHECK(positives_found(jit));
+	CHECK(negatives_clean(jit));
+	CHECK(positives_found(interp));
+	CHECK(negatives_clean(interp));
+	CHECK(same_results(jit, interp, "JIT vs interpreter"));
+
+	bh_secrets_compiled(jit, &compiled, &jitted);
+	CHECK(compiled > 0);
+	if (jit_works())
+		CHECK_INT(jitted, compiled);
+	bh_secrets_compiled(interp, &compiled, &jitted);
+	CHECK(compiled > 0);
+	CHECK_INT(jitted, 0);
+	bh_secrets_free(jit);
+	bh_secrets_free(interp);
+}
+
+/* What `bulkhead run` pays: checking an ordinary environment compiles a
+ * handful of rules, none with JIT; a large buffer brings in JIT. */
+TEST(secrets_compiled_on_first_use)
+{
+	static const char *const env[][2] = {
+	    {"HOME", "/home/alice"}, {"PATH", "/usr/local/bin:/usr/bin:/bin"},
+	    {"LANG", "C.UTF-8"},     {"TERM", "xterm-256color"},
+	    {"USER", "alice"},	     {"SHELL", "/bin/bash"},
+	};
+	struct bh_secrets *s = NULL;
+	size_t compiled, jitted;
+	REQUIRE(bh_secrets_new(&s, NULL) == 0);
+	bh_secrets_compiled(s, &compiled, &jitted);
+	CHECK_INT(compiled, 0);
+	for (size_t i = 0; i < BH_ARRAY_SIZE(env); i++) {
+		CHECK(!bh_secrets_match_name(s, env[i][0]));
+		CHECK(!bh_secrets_match_value(s, env[i][1], strlen(env[i][1]),
+					      NULL));
+	}
+	bh_secrets_compiled(s, &compiled, &jitted);
+	CHECK(compiled <= 4);
+	CHECK_INT(jitted, 0);
+
+	/* A token repeated past the threshold: its rule gets JIT. */
+	const char *tok = "ghp_Ab3De5Gh7Jk9Mn1Pq3St5Vw7Yz9Bc1Df3Gh5 ";
+	struct bh_strbuf sb = BH_STRBUF_INIT;
+	while (sb.len <= BH_SECRETS_JIT_AFTER)
+		bh_strbuf_puts(&sb, tok);
+	struct bh_secrets_digest d = bh_secrets_scan_digest(s, sb.buf, sb.len);
+	CHECK_INT(d.n, sb.len / strlen(tok));
+	bh_secrets_compiled(s, &compiled, &jitted);
+	if (jit_works())
+		CHECK(jitted >= 1);
+	bh_strbuf_release(&sb);
+	bh_secrets_free(s);
+}
+
+/* jit_after counts bytes over many buffers, not only within one. */
+TEST(secrets_jit_after_counts_every_buffer)
+{
+	struct bh_secrets_opts opts = {4096, false};
+	struct bh_secrets *s = NULL;
+	const char *tok = "x=ghp_Ab3De5Gh7Jk9Mn1Pq3St5Vw7Yz9Bc1Df3Gh5";
+	size_t len = strlen(tok), fed = 0, compiled, jitted;
+	REQUIRE(bh_secrets_new_opts(&opts, &s, NULL) == 0);
+	while (fed + len < opts.jit_after) {
+		CHECK(bh_secrets_match_value(s, tok, len, NULL));
+		fed += len;
+	}
+	bh_secrets_compiled(s, &compiled, &jitted);
+	CHECK_INT(compiled, 1);
+	CHECK_INT(jitted, 0);
+	CHECK(bh_secrets_match_value(s, tok, len, NULL));
+	bh_secrets_compiled(s, &compiled, &jitted);
+	CHECK_INT(compiled, 1);
+	if (jit_works())
+		CHECK_INT(jitted, 1);
+	CHECK(bh_secrets_match_value(s, tok, len, NULL));
+	bh_secrets_free(s);
+}
+
+/* Threads sharing one fresh engine race to compile and JIT the same rules;
+ * each must see exactly what a lone thread sees. */
+struct race {
+	const struct bh_secrets *s;
+	const char **strings;
+	const struct bh_secrets_digest *want;
+	size_t n, wrong;
+};
+
+static void *race_run(void *arg)
+{
+	struct race *r = arg;
+	for (size_t round = 0; round < 3; round++) {
+		for (size_t i = 0; i < r->n; i++) {
+			struct bh_secrets_digest d = bh_secrets_scan_digest(
+			    r->s, r->strings[i], strlen(r->strings[i]));
+			r->wrong +=
+			    d.n != r->want[i].n || d.hash != r->want[i].hash;
+		}
+		for (size_t i = 0; i < BH_ARRAY_SIZE(names); i++) {
+			const char *id =
+			    bh_secrets_match_name(r->s, names[i].name);
+			r->wrong += !names[i].rule
+					? id != NULL
+					: !id || strcmp(id, names[i].rule) != 0;
+		}
+	}
+	return NULL;
+}
+
+TEST(secrets_threads_share_one_engine)
+{
+	struct bh_secrets_opts opts = {512, false};
+	struct bh_secrets *s = NULL;
+	struct bh_strbuf hostile = BH_STRBUF_INIT;
+	const char **v = NULL;
+	size_t n = corpus_strings(&v, &hostile);
+	struct bh_secrets_digest *want = bh_xcalloc(n, sizeof(*want));
+	struct race r[4];
+	pthread_t t[4];
+
+	REQUIRE(engine());
+	for (size_t i = 0; i < n; i++)
+		want[i] = bh_secrets_scan_digest(engine(), v[i], strlen(v[i]));
+	REQUIRE(bh_secrets_new_opts(&opts, &s, NULL) == 0);
+	for (int i = 0; i < 4; i++) {
+		r[i] = (struct race){s, v, want, n, 0};
+		REQUIRE(pthread_create(&t[i], NULL, race_run, &r[i]) == 0);
+	}
+	for (int i = 0; i < 4; i++) {
+		pthread_join(t[i], NULL);
+		CHECK_INT(r[i].wrong, 0);
+	}
+	bh_secrets_free(s);
+	free(want);
+	free(v);
+	bh_strbuf_release(&hostile);
 }
