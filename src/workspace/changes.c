@@ -45,7 +45,7 @@ struct scan {
 	struct bh_ws_changes *c;
 	char xa_opaque[32], xa_redirect[32], xa_metacopy[32];
 	dev_t lower_dev;
-	struct bh_error **err;
+	uint64_t lower_mnt; /* mount id of the workspace; 0: unknown */
 };
 
 const char *bh_ws_type_name(mode_t mode)
@@ -332,6 +332,28 @@ static bool is_whiteout(const struct stat *st)
 	       minor(st->st_rdev) == 0;
 }
 
+/*
+ * lstat of a workspace entry.  overlayfs's lower layer does not see through
+ * mounts, so an entry on another mount (a bind mount of the same file
+ * system included, which st_dev cannot tell) is not what the session saw:
+ * its st_dev is set to something other than the workspace's, which is how
+ * the rest of the scan asks "another mount?".
+ */
+static int lower_lstat(const struct scan *sc, int dirfd, const char *name,
+		       struct stat *st)
+{
+	if (fstatat(dirfd, name, st, AT_SYMLINK_NOFOLLOW) < 0)
+		return -errno;
+	struct statx sx;
+	bool other = st->st_dev != sc->lower_dev;
+	if (sc->lower_mnt &&
+	    statx(dirfd, name, AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &sx) == 0 &&
+	    (sx.stx_mask & STATX_MNT_ID))
+		other = other || sx.stx_mnt_id != sc->lower_mnt;
+	st->st_dev = other ? ~sc->lower_dev : sc->lower_dev;
+	return 0;
+}
+
 static void lower_gone(struct scan *sc, int ldir, const char *name, char *path,
 		       const struct stat *lst, bool implied, unsigned depth);
 
@@ -352,7 +374,7 @@ static void lower_subtree_gone(struct scan *sc, int ldir, const char *name,
 	cleanup_free char *base = bh_xstrdup(sc->c->v[parent_idx].path);
 	for (size_t i = 0; i < n; i++) {
 		struct stat st;
-		if (fstatat(fd, names[i], &st, AT_SYMLINK_NOFOLLOW) < 0)
+		if (lower_lstat(sc, fd, names[i], &st) < 0)
 			continue;
 		lower_gone(sc, fd, names[i], join(base, names[i]), &st, true,
 			   depth + 1);
@@ -503,13 +525,13 @@ static void scan_subdir(struct scan *sc, int udir, int ldir, const char *name,
 						"redirect)",
 						redirect);
 		}
-		if (mount) {
+		if (mount)
 			ch->refuse |= BH_WS_R_MOUNT;
+		if (mount && !ch->note)
 			ch->note = bh_xstrdup(
 			    "a mount point in the workspace: the session "
 			    "saw the directory under it; changes below it "
 			    "are not shown");
-		}
 	}
 	if (cu < 0 || *redirect || mount || cl_errno)
 		return;
@@ -585,8 +607,8 @@ static void scan_dir(struct scan *sc, int udir, int ldir, const char *rel,
 			set_error(add(sc, path, BH_WS_MODIFIED), errno);
 			continue;
 		}
-		bool have_l = ldir >= 0 && fstatat(ldir, name, &lst,
-						   AT_SYMLINK_NOFOLLOW) == 0;
+		bool have_l =
+		    ldir >= 0 && lower_lstat(sc, ldir, name, &lst) == 0;
 		if (is_whiteout(&ust)) {
 			if (have_l)
 				lower_gone(sc, ldir, name, path, &lst, false,
@@ -611,7 +633,7 @@ static void scan_dir(struct scan *sc, int udir, int ldir, const char *rel,
 	for (size_t i = 0; i < ln; i++) {
 		struct stat lst;
 		if (name_in(names, n, lnames[i]) ||
-		    fstatat(ldir, lnames[i], &lst, AT_SYMLINK_NOFOLLOW) < 0)
+		    lower_lstat(sc, ldir, lnames[i], &lst) < 0)
 			continue;
 		lower_gone(sc, ldir, lnames[i], join(rel, lnames[i]), &lst,
 			   true, depth);
@@ -684,7 +706,11 @@ int bh_ws_changes_scan(int lower_fd, int upper_fd, bool userxattr,
 	if (fstat(lower_fd, &lst) < 0)
 		return bh_error_sys(err, errno, "stat of the workspace");
 	struct bh_ws_changes *c = bh_xcalloc(1, sizeof(*c));
-	struct scan sc = {.c = c, .lower_dev = lst.st_dev, .err = err};
+	struct scan sc = {.c = c, .lower_dev = lst.st_dev};
+	struct statx sx;
+	if (statx(lower_fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &sx) == 0 &&
+	    (sx.stx_mask & STATX_MNT_ID))
+		sc.lower_mnt = sx.stx_mnt_id;
 	const char *ns = userxattr ? "user" : "trusted";
 	snprintf(sc.xa_opaque, sizeof(sc.xa_opaque), "%s.overlay.opaque", ns);
 	snprintf(sc.xa_redirect, sizeof(sc.xa_redirect), "%s.overlay.redirect",

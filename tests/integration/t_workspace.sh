@@ -287,6 +287,24 @@ test_ws_conflicts_and_swapped_directories() {
 	expect_eq "$(cat "$T/ws/sub.old/f")" base "the user's moved directory"
 }
 
+# A mount point in the workspace: the overlay saw the directory under it,
+# so nothing below it is applied, nor written into what is mounted there.
+test_ws_mount_point_not_crossed() {
+	[ "$MODE" = root ] ||
+		skip "an unprivileged caller cannot bind-mount in its own mount namespace"
+	ws_require_overlay
+	mkdir -p "$T/ws/mnt" "$T/outside"
+	ws_new 20261126T181000Z-0000000c
+	ws_run 20261126T181000Z-0000000c "echo agent > mnt/x && echo ok > ok.txt" ||
+		fail "changes in the overlay"
+	OUT=$(unshare -m sh -c "mount --bind '$T/outside' '$T/ws/mnt' && \
+		cd '$T/ws' && env -i HOME='$T/home' PATH=/usr/bin:/bin \
+		'$BH_BIN' apply 20261126T181000Z-0000000c --yes" </dev/null 2>&1)
+	expect_contains "$OUT" "at a mount point in the workspace"
+	[ -e "$T/outside/x" ] && fail "wrote into the mounted directory"
+	[ -f "$T/ws/ok.txt" ] || fail "the rest not applied"
+}
+
 # A crash between the steps: the sandbox killed mid-write, the supervisor
 # SIGKILLed.  The session stays until an explicit discard; apply then
 # finds only what is left to do.
