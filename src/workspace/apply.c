@@ -429,7 +429,11 @@ static int copy_fd(int from, int to)
 	}
 }
 
-/* Makes the new file or symlink under a temp name in pfd; *tmp names it. */
+/* Makes the new file or symlink under a temp name in pfd; *tmp names it.
+ * Defends against: a temp name someone planted (O_CREAT | O_EXCL |
+ * O_NOFOLLOW, a fresh random name on a clash), and an upper file swapped
+ * since the review for a fifo, a link or another mode (opened O_NONBLOCK
+ * beneath the upper root, checked by fstat before a byte is copied). */
 static int make_temp(const struct bh_ws_change *ch, int upper_fd, int pfd,
 		     char tmp[32], const struct stat *owner)
 {
@@ -476,7 +480,10 @@ static int make_temp(const struct bh_ws_change *ch, int upper_fd, int pfd,
 	return -EEXIST;
 }
 
-/* A file or symlink, added or replacing a non-directory. */
+/* A file or symlink, added or replacing a non-directory.  Defends
+ * against: an entry that appeared or changed type since the scan (ESTALE;
+ * RENAME_NOREPLACE for a new name), and writing through a hard link (the
+ * name is replaced, the old inode never opened for writing). */
 static int place_file(const struct bh_ws_change *ch, int upper_fd, int pfd,
 		      const char *name)
 {
@@ -501,6 +508,9 @@ static int place_file(const struct bh_ws_change *ch, int upper_fd, int pfd,
 	return 0;
 }
 
+/* A new directory, or a directory's new mode.  Defends against: a
+ * symlink put in its place (opened O_NOFOLLOW | O_DIRECTORY before the
+ * chmod, never chmod by name), setuid bits (landing_perms). */
 static int place_dir(const struct bh_ws_change *ch, int pfd, const char *name)
 {
 	struct stat owner;
@@ -522,6 +532,9 @@ static int place_dir(const struct bh_ws_change *ch, int pfd, const char *name)
 	return 0;
 }
 
+/* Removes the entry the scan saw.  Defends against: removing something
+ * else that took its name (the type must match; unlinkat never follows);
+ * a directory that gained entries meanwhile stays (rmdir refuses). */
 static int remove_old(const struct bh_ws_change *ch, int pfd, const char *name)
 {
 	struct stat cur;
@@ -534,7 +547,10 @@ static int remove_old(const struct bh_ws_change *ch, int pfd, const char *name)
 	return 0;
 }
 
-/* Phase 1 removes (deletions, and the old side of a type change that
+/* The parent directory is opened beneath the workspace root without
+ * following a symlink or crossing a mount (bh_ws_open_parent): a directory
+ * swapped for a link since the review is not written through.
+ * Phase 1 removes (deletions, and the old side of a type change that
  * involves a directory); phase 2 places.  Returns 0, 1 (already so) or
  * -errno. */
 static int apply_one(struct bh_ws_change *ch, int ws_fd, int upper_fd,
