@@ -318,10 +318,16 @@ static struct bh_ws_session *session_new(const char *state_dir, const char *id,
 	return s;
 }
 
-/* "./a/b/" -> "a/b": protected paths are compared as plain relative
- * paths. */
-static char *normalise_rel(const char *p)
+/* "./a/b/" -> "a/b", "WORKSPACE/a/b" -> "a/b": protected paths are
+ * compared as plain workspace-relative paths.  NULL for an absolute path
+ * outside the workspace (nothing apply could touch). */
+static char *normalise_rel(const char *p, const char *workspace)
 {
+	if (p[0] == '/') {
+		if (!bh_path_is_under(p, workspace))
+			return NULL;
+		p += strlen(workspace);
+	}
 	while (p[0] == '.' && p[1] == '/')
 		p += 2;
 	while (*p == '/')
@@ -351,8 +357,11 @@ static int session_fill(struct bh_ws_session *s, const char *workspace,
 	s->ws_dev = (long long)wst->st_dev;
 	s->ws_ino = (long long)wst->st_ino;
 	size_t n = 0;
-	for (char *const *p = protected_paths; p && *p; p++)
-		bh_strv_push(&s->protected_paths, &n, normalise_rel(*p));
+	for (char *const *p = protected_paths; p && *p; p++) {
+		char *rel = normalise_rel(*p, workspace);
+		if (rel)
+			bh_strv_push(&s->protected_paths, &n, rel);
+	}
 	if (!s->protected_paths)
 		s->protected_paths = bh_xcalloc(1, sizeof(char *));
 	/* meta.json first: from here on a crash leaves a session that

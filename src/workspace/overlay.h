@@ -41,15 +41,17 @@ enum bh_ws_xattr {
 #define BH_WS_STATE_ENDED "ended"     /* the sandbox ended; ready for review */
 #define BH_WS_STATE_PARTIAL "partial" /* applied in part (see apply) */
 #define BH_WS_STATE_APPLIED "applied" /* every change applied */
-#define BH_WS_STATE_DISCARDING "discarding" /* discard started, not finished   \
-					     */
+#define BH_WS_STATE_DISCARDING                                                 \
+	"discarding"		    /* discard started, not finished           \
+				     */
 #define BH_WS_STATE_BROKEN "broken" /* meta.json missing or unreadable */
 
 /*
  * Creates STATE/sessions/ID (0700) with empty upper/ and work/ and
  * meta.json (state "running", the caller's pid as the supervisor).
- * `protected_paths` lists workspace-relative protected paths
- * (NULL-terminated, may be NULL), recorded so apply refuses them later.
+ * `protected_paths` lists the protected paths (NULL-terminated, may be
+ * NULL), workspace-relative or absolute (those outside the workspace are
+ * dropped), recorded so apply refuses them later.
  * upper/ gets the workspace root's permission bits (and, for root, its
  * owner): overlayfs shows the merged root with the upper directory's
  * attributes.  The xattr namespace defaults to trusted for root and user

@@ -576,7 +576,8 @@ TEST(workspace_session_store)
 	cleanup_free char *state = bh_xasprintf("%s/state", t.root);
 	cleanup_free char *ws = bh_xasprintf("%s/lower", t.root);
 	struct bh_error *err = NULL;
-	char *prot[] = {"./.claude/", ".git/hooks", NULL};
+	cleanup_free char *abs = bh_xasprintf("%s/.git/hooks", ws);
+	char *prot[] = {"./.claude/", abs, "/etc/elsewhere", NULL};
 	cleanup_session struct bh_ws_session *s = NULL;
 	REQUIRE(bh_ws_session_create(state, "20261126T181000Z-65d4b4dd", ws,
 				     "default", prot, &s, &err) == 0);
@@ -610,6 +611,7 @@ TEST(workspace_session_store)
 	CHECK_STR(bh_ws_session_workspace(o), ws);
 	CHECK_STR(bh_ws_session_profile(o), "default");
 	CHECK_STR(bh_ws_session_protected(o)[1], ".git/hooks");
+	CHECK(bh_ws_session_protected(o)[2] == NULL);
 	CHECK_INT(bh_ws_session_created_ns(o), bh_ws_session_created_ns(s));
 	int wfd = bh_ws_session_open_workspace(o, &err);
 	CHECK(wfd >= 0);
