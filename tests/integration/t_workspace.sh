@@ -361,6 +361,37 @@ test_ws_discard_leaves_nothing() {
 	expect_eq "$STATUS" 1 "discard of a session that is gone"
 }
 
+# What discard cannot remove (as a user: files of other uids, which a
+# user-namespace mount with several uids leaves; as root: an immutable
+# file) is listed, and the session stays, marked discarding, to be
+# discarded again once it can be.
+test_ws_discard_reports_what_it_cannot_remove() {
+	ws_require_overlay
+	ws_new 20261126T181000Z-0000000d
+	ws_run 20261126T181000Z-0000000d "echo x > mine.txt" ||
+		fail "changes in the overlay"
+	local up
+	up="$(ws_dir 20261126T181000Z-0000000d)/upper"
+	mkdir "$up/theirs"
+	echo y > "$up/theirs/f"
+	if [ "$MODE" = user ]; then
+		chown -R 65533:65533 "$up/theirs"
+	elif ! chattr +i "$up/theirs/f" 2>/dev/null; then
+		skip "no immutable files here (chattr +i) to make a removal fail as root"
+	fi
+	run_bh discard 20261126T181000Z-0000000d
+	expect_eq "$STATUS" 125 "incomplete discard"
+	expect_contains "$OUT" "upper/theirs/f"
+	expect_contains "$OUT" "unshare --map-root-user --map-auto"
+	run_bh sessions
+	expect_contains "$OUT" "discarding"
+	[ "$MODE" = root ] && chattr -i "$up/theirs/f"
+	rm -rf "$up/theirs"
+	run_bh discard 20261126T181000Z-0000000d
+	expect_eq "$STATUS" 0 "discard once it can"
+	[ -e "$(ws_dir 20261126T181000Z-0000000d)" ] && fail "session left"
+}
+
 # Names and lines are the sandbox's: nothing in them reaches the terminal
 # raw.
 test_ws_names_and_lines_escaped() {
