@@ -183,6 +183,19 @@ static long long ts_ns(struct timespec t)
 	return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
 }
 
+/* When the session took (or made) its version of ch: the birth of the
+ * upper entry, or of the one that replaced ch's directory; where the file
+ * system keeps no birth time, the session's start, minus the margin for
+ * the coarse clock file times come from. */
+static long long taken_at(const struct bh_ws_changes *c,
+			  const struct bh_ws_change *ch, long long created_ns)
+{
+	while (ch->implied && ch->cause != SIZE_MAX && !ch->new_btime_ns)
+		ch = &c->v[ch->cause];
+	return ch->new_btime_ns ? ch->new_btime_ns
+				: created_ns - BH_WS_CONFLICT_MARGIN_NS;
+}
+
 void bh_ws_plan(struct bh_ws_changes *c, char *const *protected_paths,
 		long long created_ns, int lower_fd, int upper_fd)
 {
@@ -201,12 +214,14 @@ void bh_ws_plan(struct bh_ws_changes *c, char *const *protected_paths,
 		     bh_ws_link_escapes(lower_fd, upper_fd, ch->path,
 					ch->new_target)))
 			ch->refuse |= BH_WS_R_LINK_OUT;
-		/* Directories are not compared: their ctime moves with every
-		 * entry made in them, and what matters is checked on the
-		 * entries themselves (and rmdir refuses a non-empty one). */
+		/* A conflict: the workspace entry changed after the session
+		 * took its copy, so the session's version does not hold the
+		 * change.  (A change before the copy-up was seen by the
+		 * agent.)  Directories are not compared: their ctime moves
+		 * with every entry made in them; their entries are checked
+		 * one by one, and rmdir refuses a directory not empty. */
 		if (ch->old_mode && !S_ISDIR(ch->old_mode) &&
-		    ts_ns(ch->old_ctime) >
-			created_ns - BH_WS_CONFLICT_MARGIN_NS)
+		    ts_ns(ch->old_ctime) > taken_at(c, ch, created_ns))
 			ch->refuse |= BH_WS_R_CONFLICT;
 	}
 }
@@ -221,7 +236,8 @@ const char *bh_ws_refusal_text(unsigned bit)
 	case BH_WS_R_LINK_OUT:
 		return "a symlink that leads outside the workspace";
 	case BH_WS_R_CONFLICT:
-		return "changed in the workspace since the session started";
+		return "changed in the workspace after the session took its "
+		       "copy";
 	case BH_WS_R_SPECIAL:
 		return "a device node, fifo or socket";
 	case BH_WS_R_MOUNT:

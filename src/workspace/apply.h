@@ -11,16 +11,19 @@
 #include "workspace/changes.h"
 #include "workspace/overlay.h"
 
-/* A workspace entry whose ctime is later than the session's start minus
- * this much was changed by someone else meanwhile (file timestamps come
- * from a coarse clock that may lag the one the start was read from). */
+/* Where the upper layer's file system keeps no birth times, a workspace
+ * entry whose ctime is later than the session's start minus this much
+ * counts as changed meanwhile (file times come from a coarse clock that
+ * may lag the one the start was read from). */
 #define BH_WS_CONFLICT_MARGIN_NS (20LL * 1000 * 1000)
 
 /*
  * Adds to each change's refusal bits what depends on the session and the
  * trees: a protected path of the session, setuid/setgid bits, a symlink
  * that resolves outside the workspace in the tree apply would produce, and
- * a conflict (the workspace entry changed after the session started).
+ * a conflict: the workspace entry changed after the session took its copy
+ * of it (its ctime is later than the upper entry's birth time, or than the
+ * session's start where there are no birth times).
  */
 void bh_ws_plan(struct bh_ws_changes *c, char *const *protected_paths,
 		long long created_ns, int lower_fd, int upper_fd);

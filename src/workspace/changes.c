@@ -319,6 +319,17 @@ static void set_new(struct bh_ws_change *ch, const struct stat *st)
 		ch->refuse |= BH_WS_R_SPECIAL;
 }
 
+/* Birth time of dirfd/name in nanoseconds, or 0 when not kept. */
+static long long btime_ns(int dirfd, const char *name)
+{
+	struct statx sx;
+	if (statx(dirfd, name, AT_SYMLINK_NOFOLLOW, STATX_BTIME, &sx) < 0 ||
+	    !(sx.stx_mask & STATX_BTIME))
+		return 0;
+	return (long long)sx.stx_btime.tv_sec * 1000000000LL +
+	       sx.stx_btime.tv_nsec;
+}
+
 static void set_error(struct bh_ws_change *ch, int e)
 {
 	if (!ch->error)
@@ -512,6 +523,7 @@ static void scan_subdir(struct scan *sc, int udir, int ldir, const char *name,
 	    (ust->st_mode & 07777) != (lst->st_mode & 07777)) {
 		struct bh_ws_change *ch = add(sc, bh_xstrdup(rel), kind);
 		set_new(ch, ust);
+		ch->new_btime_ns = btime_ns(udir, name);
 		ch->opaque = lower_dir && (own_opaque || opaque);
 		if (lst)
 			set_old(ch, lst);
@@ -552,6 +564,7 @@ static void scan_entry(struct scan *sc, int udir, int ldir, const char *name,
 			   : BH_WS_RETYPED;
 	struct bh_ws_change *ch = add(sc, path, kind);
 	set_new(ch, ust);
+	ch->new_btime_ns = btime_ns(udir, name);
 	if (lst) {
 		set_old(ch, lst);
 		if (lst->st_dev != sc->lower_dev)
@@ -610,11 +623,15 @@ static void scan_dir(struct scan *sc, int udir, int ldir, const char *rel,
 		bool have_l =
 		    ldir >= 0 && lower_lstat(sc, ldir, name, &lst) == 0;
 		if (is_whiteout(&ust)) {
+			size_t at = sc->c->n;
 			if (have_l)
 				lower_gone(sc, ldir, name, path, &lst, false,
 					   depth);
 			else
 				free(path);
+			if (have_l)
+				sc->c->v[at].new_btime_ns =
+				    btime_ns(udir, name);
 		} else if (S_ISDIR(ust.st_mode)) {
 			scan_subdir(sc, udir, ldir, name, path, &ust,
 				    have_l ? &lst : NULL, opaque, depth);

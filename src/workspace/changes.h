@@ -61,6 +61,9 @@ struct bh_ws_change {
 	dev_t new_rdev;
 	nlink_t new_nlink; /* > 1: hard links in the upper layer */
 	struct timespec old_ctime;
+	/* Birth of the upper entry: when the session took its copy (copy-up)
+	 * or made it.  0 where the file system keeps no birth time. */
+	long long new_btime_ns;
 	char *old_target, *new_target; /* symlinks */
 	bool content; /* files: bytes differ; symlinks: target differs */
 	bool opaque;  /* a directory that hides the lower one's entries */

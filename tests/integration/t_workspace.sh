@@ -272,7 +272,7 @@ test_ws_conflicts_and_swapped_directories() {
 	ln -s "$T/outside" "$T/ws/sub"
 	run_bh apply 20261126T181000Z-00000006 </dev/null
 	expect_eq "$STATUS" 3 "conflicts refused"
-	expect_contains "$OUT" "left out: src/existing.txt: changed in the workspace since the session started (--force)"
+	expect_contains "$OUT" "left out: src/existing.txt: changed in the workspace after the session took its copy (--force)"
 	expect_contains "$OUT" "left out: sub: changed in the workspace"
 	expect_eq "$(cat "$T/ws/src/existing.txt")" user "user's edit kept"
 	[ -L "$T/ws/sub" ] || fail "the user's symlink replaced"
@@ -285,6 +285,87 @@ test_ws_conflicts_and_swapped_directories() {
 	[ -d "$T/ws/sub" ] && [ ! -L "$T/ws/sub" ] || fail "sub not a directory"
 	expect_eq "$(cat "$T/ws/sub/f")" agent "sub/f"
 	expect_eq "$(cat "$T/ws/sub.old/f")" base "the user's moved directory"
+}
+
+# Skips when the namespace tier's probe says it cannot run here (the
+# reasons src/tier/namespace.c gives).
+ws_namespace_tier_missing() {
+	case "$1" in
+	*"cannot create a user namespace"* | *"AppArmor restricts"* | \
+		*"Landlock is not available"*)
+		skip "the namespace tier cannot run here: $1" ;;
+	esac
+}
+
+# The real thing: `run --overlay` in the namespace tier makes the session,
+# the review commands land it.
+ws_run_overlay() { # ARGS... after `run`; sets OUT, STATUS and WS_ID
+	run_bh run -t namespace --overlay "$@"
+	WS_ID=$(printf '%s\n' "$OUT" |
+		sed -n 's/.*changes kept for review: bulkhead diff \([^ ]*\).*/\1/p')
+	ws_namespace_tier_missing "$OUT"
+}
+
+test_ws_end_to_end_run_overlay() {
+	ws_run_overlay -- sh -c 'echo changed > src/existing.txt &&
+		echo new > src/new.txt && mkdir -p .claude &&
+		echo x > .claude/settings.json'
+	expect_eq "$STATUS" 0 "run status ($OUT)"
+	[ -n "$WS_ID" ] || { fail "no session id in: $OUT"; return; }
+	expect_eq "$(cat "$T/ws/src/existing.txt")" hello "workspace untouched"
+	[ -e "$T/ws/src/new.txt" ] && fail "a write reached the workspace"
+	run_bh sessions
+	expect_contains "$OUT" "$WS_ID"
+	expect_contains "$OUT" "ended"
+	run_bh diff "$WS_ID"
+	expect_contains "$OUT" "+changed"
+	expect_contains "$OUT" "+++ b/src/new.txt"
+	expect_contains "$OUT" "a protected path"
+	run_bh apply "$WS_ID" </dev/null
+	expect_eq "$STATUS" 3 "protected path refused"
+	run_bh apply "$WS_ID" --yes </dev/null
+	expect_eq "$(cat "$T/ws/src/existing.txt")" changed "applied"
+	expect_eq "$(cat "$T/ws/src/new.txt")" new "added"
+	[ -e "$T/ws/.claude" ] && fail "protected path applied"
+	run_bh discard "$WS_ID"
+	expect_eq "$STATUS" 0 "discard"
+	[ -e "$(ws_dir "$WS_ID")" ] && fail "session left after discard"
+}
+
+# SIGKILL of the real supervisor mid-run: the sandbox goes with it, the
+# session stays (interrupted) with what was written, and applies.
+test_ws_end_to_end_supervisor_killed() {
+	local -a who=()
+	[ "$MODE" = user ] && who=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+	(cd "$T/ws" && exec "${who[@]}" env -i HOME="$T/home" \
+		PATH=/usr/bin:/bin "$BH_BIN" run -t namespace --overlay -q -- \
+		sh -c 'echo kept > src/k.txt && sleep 60') >"$T/run.out" 2>&1 &
+	local sup=$! i
+	for i in $(seq 100); do
+		ls "$T/home/$WS_STATE_REL"/*/upper/src/k.txt >/dev/null 2>&1 && break
+		kill -0 "$sup" 2>/dev/null || break
+		sleep 0.1
+	done
+	if ! ls "$T/home/$WS_STATE_REL"/*/upper/src/k.txt >/dev/null 2>&1; then
+		kill -9 "$sup" 2>/dev/null
+		ws_namespace_tier_missing "$(cat "$T/run.out")"
+		fail "the sandbox never wrote: $(cat "$T/run.out")"
+		return
+	fi
+	kill -9 "$sup"
+	wait "$sup" 2>/dev/null
+	local id
+	id=$(basename "$(dirname "$(dirname "$(dirname "$(ls "$T/home/$WS_STATE_REL"/*/upper/src/k.txt)")")")")
+	run_bh sessions
+	expect_contains "$OUT" "$id"
+	expect_contains "$OUT" "interrupted"
+	run_bh diff "$id"
+	expect_contains "$OUT" "+kept"
+	run_bh apply "$id" </dev/null
+	expect_eq "$STATUS" 0 "apply after SIGKILL ($OUT)"
+	expect_eq "$(cat "$T/ws/src/k.txt")" kept "applied"
+	run_bh discard "$id"
+	expect_eq "$STATUS" 0 "discard"
 }
 
 # A mount point in the workspace: the overlay saw the directory under it,

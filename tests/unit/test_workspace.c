@@ -396,12 +396,32 @@ TEST(workspace_plan_flags)
 	CHECK(bh_ws_changes_find(c, ".claude/settings.json")->refuse &
 	      BH_WS_R_PROTECTED);
 	CHECK_INT(bh_ws_changes_find(c, "old.txt")->refuse, 0);
-	/* One that started before: old.txt changed meanwhile. */
+	/* The workspace's old.txt changes after the session took its copy
+	 * (the upper file's birth): a conflict, whenever the session
+	 * started. */
+	usleep(30000);
+	REQUIRE(put(t.lower, "old.txt", "o2\n", 0644));
 	cleanup_changes struct bh_ws_changes *c2 = scan(&t, true);
 	REQUIRE(c2);
 	long long earlier = ((long long)time(NULL) - 3600) * 1000000000LL;
 	bh_ws_plan(c2, prot, earlier, t.lower, t.upper);
 	CHECK(bh_ws_changes_find(c2, "old.txt")->refuse & BH_WS_R_CONFLICT);
+	/* One changed after the session started but before the copy-up was
+	 * seen by the agent: no conflict (where birth times are kept). */
+	REQUIRE(put(t.lower, "seen.txt", "v2\n", 0644));
+	usleep(30000);
+	REQUIRE(put(t.upper, "seen.txt", "agent's edit of v2\n", 0644));
+	cleanup_changes struct bh_ws_changes *c3 = scan(&t, true);
+	REQUIRE(c3);
+	bh_ws_plan(c3, prot, earlier, t.lower, t.upper);
+	struct bh_ws_change *seen = bh_ws_changes_find(c3, "seen.txt");
+	REQUIRE(seen);
+	if (seen->new_btime_ns)
+		CHECK(!(seen->refuse & BH_WS_R_CONFLICT));
+	else
+		fprintf(stderr,
+			"  SKIP workspace_plan_flags (copy-up time): no "
+			"birth times on /tmp\n");
 }
 
 TEST(workspace_apply_classic)
