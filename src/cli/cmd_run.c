@@ -25,6 +25,7 @@
 #include "cli/cli.h"
 #include "cli/session.h"
 #include "confine/pty.h"
+#include "core/timing.h"
 #include "core/util.h"
 
 static const char run_help[] =
@@ -384,6 +385,7 @@ static void finish_relay(struct supervisor *sv)
 
 int bh_cmd_run(int argc, char **argv)
 {
+	bh_tmark("start");
 	struct bh_cli_opts o = {0};
 	int idx = bh_cli_parse_opts(argc, argv, &o, true, run_help);
 	if (idx == -2)
@@ -407,6 +409,7 @@ int bh_cmd_run(int argc, char **argv)
 	memset(&p, 0, sizeof(p));
 	struct bh_error *err = NULL;
 	int r = bh_prepare(&o, cmd, &p, &err);
+	bh_tmark("prepared");
 	if (r == 0)
 		r = bh_load_key(p.state_dir, p.key, &err);
 	if (r) {
@@ -481,6 +484,7 @@ int bh_cmd_run(int argc, char **argv)
 		}
 		p.sess.pty = sv.pty;
 	}
+	bh_tmark("audit start");
 	pid_t child = -1;
 	struct bh_spawn_failure fail = {0};
 	r = p.tier->launch(&p.sess, &child, &fail, &err);
@@ -521,6 +525,7 @@ int bh_cmd_run(int argc, char **argv)
 		uint64_t limit = p.policy->limits[BH_LIMIT_TIME].set
 					 ? p.policy->limits[BH_LIMIT_TIME].value
 					 : 0;
+		bh_tmark("exec'd");
 		int raw = 0;
 		sv.child = child;
 		sv.limit_ms = limit;
@@ -553,6 +558,7 @@ int bh_cmd_run(int argc, char **argv)
 				"process tree killed\n",
 				(double)limit / 1000.0);
 	}
+	bh_tmark("command ended");
 	unsigned killed = 0;
 	struct bh_cgroup_peaks pk = {0};
 	if (p.sess.cgroup) {
@@ -577,6 +583,8 @@ int bh_cmd_run(int argc, char **argv)
 	}
 	bh_audit_close(audit);
 	sigprocmask(SIG_SETMASK, &old, NULL);
+	bh_tmark("end logged");
 	bh_prepared_cleanup(&p);
+	bh_tmark("cleaned up");
 	return out.exit_code;
 }

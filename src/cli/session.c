@@ -19,6 +19,7 @@
 #include "confine/rootfs.h"
 #include "cli/cli.h"
 #include "core/fsutil.h"
+#include "core/timing.h"
 #include "core/util.h"
 
 enum {
@@ -529,7 +530,9 @@ int bh_prepare(const struct bh_cli_opts *o, char *const *argv,
 			bh_xasprintf("%s/journal", p->state_dir);
 		(void)bh_rootfs_sweep(jdir);
 	}
+	bh_tmark("swept");
 	r = make_rundir(p, p->sess.uid, p->sess.gid, p->sess.set_ids, err);
+	bh_tmark("rundir made");
 	if (r)
 		return r;
 
@@ -556,6 +559,7 @@ int bh_prepare(const struct bh_cli_opts *o, char *const *argv,
 					    strerror(errno));
 		spec = spec_abs;
 	}
+	bh_tmark("policy loaded");
 	r = bh_policy_load(spec, &vars, &reader, &p->policy, err);
 	if (r)
 		return r;
@@ -573,6 +577,7 @@ int bh_prepare(const struct bh_cli_opts *o, char *const *argv,
 	follow_gitdir(p);
 
 	/* The environment. */
+	bh_tmark("implicit rules");
 	r = bh_secrets_new(&p->secrets, err);
 	if (r)
 		return r;
@@ -586,6 +591,7 @@ int bh_prepare(const struct bh_cli_opts *o, char *const *argv,
 			 p->secrets, &p->env, err);
 	if (r)
 		return r;
+	bh_tmark("environment built");
 	p->search_path = NULL;
 	for (size_t i = 0; i < p->env->n_entries; i++)
 		if (!strcmp(p->env->entries[i].name, "PATH"))
@@ -603,6 +609,7 @@ int bh_prepare(const struct bh_cli_opts *o, char *const *argv,
 				 err);
 	if (!p->tier)
 		return -ENOTSUP;
+	bh_tmark("tier chosen");
 	if (p->policy->ws_mode == BH_WS_OVERLAY) {
 		r = start_overlay(p, err);
 		if (r)
@@ -626,7 +633,9 @@ int bh_prepare(const struct bh_cli_opts *o, char *const *argv,
 	s->rundir = p->rundir;
 	s->report = bh_report_new(p->tier->name);
 	p->prepared = true;
+	bh_tmark("session set");
 	r = p->tier->prepare(s, err);
+	bh_tmark("tier prepared");
 	if (r)
 		return r;
 	if (s->set_ids) {

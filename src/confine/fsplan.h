@@ -33,6 +33,11 @@ struct bh_fsnode {
 	bool has_explicit_below;
 	const struct bh_path_rule **rules; /* rules naming this path */
 	size_t n_rules;
+	/* A tier's memo of the path on the host (1 exists with st_mode
+	 * below, -1 missing, 0 not looked at yet): a launch asks about the
+	 * same path many times. */
+	int host_state;
+	unsigned host_mode;
 };
 
 struct bh_fsplan {

@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "confine/compat.h"
+#include "core/fsutil.h"
 #include "core/strbuf.h"
 #include "core/util.h"
 
@@ -163,14 +164,31 @@ static int add_rule(struct ll_ctx *c, int fd, uint64_t rights,
 	return 0;
 }
 
+/* Whether the node's path exists (and its mode), memoised on the node. */
+static bool node_stat(const struct bh_fsnode *cn, mode_t *mode)
+{
+	struct bh_fsnode *n = (struct bh_fsnode *)cn;
+	if (n->host_state == 0) {
+		int fd = open_node(n);
+		struct stat st;
+		if (fd >= 0 && fstat(fd, &st) == 0) {
+			n->host_state = 1;
+			n->host_mode = st.st_mode;
+		} else {
+			n->host_state = -1;
+		}
+		if (fd >= 0)
+			close(fd);
+	}
+	if (mode)
+		*mode = n->host_mode;
+	return n->host_state > 0;
+}
+
 static bool node_exists(const struct bh_fsnode *n, void *unused)
 {
 	(void)unused;
-	int fd = open_node(n);
-	if (fd < 0)
-		return false;
-	close(fd);
-	return true;
+	return node_stat(n, NULL);
 }
 
 /* The Landlock rights an explicit node tolerates on its ancestors: rights
@@ -185,23 +203,6 @@ static uint64_t tolerated(const struct bh_fsnode *e, bool is_dir)
 	return r;
 }
 
-/* True when file permissions alone keep the command's identity from
- * reading (and, for a directory, entering) st: not its owner (who could
- * chmod), and no read bit for the class it falls in.  Such a hidden path
- * needs no split of its parent. */
-static bool dac_denies(const struct bh_landlock_opts *o, const struct stat *st)
-{
-	if (o->uid == 0 || st->st_uid == o->uid)
-		return false;
-	bool in_group = st->st_gid == o->gid;
-	for (size_t i = 0; i < o->n_groups && !in_group; i++)
-		in_group = o->groups[i] == st->st_gid;
-	mode_t m = in_group ? (st->st_mode >> 3) & 7 : st->st_mode & 7;
-	if (S_ISDIR(st->st_mode))
-		return !(m & 4) && !(m & 1);
-	return !(m & 4);
-}
-
 /* Whether a hidden node is already out of reach through permissions. */
 static bool hidden_by_dac(const struct ll_ctx *c, const struct bh_fsnode *n)
 {
@@ -211,7 +212,9 @@ static bool hidden_by_dac(const struct ll_ctx *c, const struct bh_fsnode *n)
 	if (fd < 0)
 		return false;
 	struct stat st;
-	bool r = fstat(fd, &st) == 0 && dac_denies(c->opts, &st);
+	const struct bh_landlock_opts *o = c->opts;
+	bool r = fstat(fd, &st) == 0 &&
+		 bh_dac_denies(o->uid, o->gid, o->groups, o->n_groups, &st);
 	close(fd);
 	return r;
 }
@@ -222,14 +225,10 @@ static uint64_t safe_below(const struct ll_ctx *ctx, const struct bh_fsnode *n)
 {
 	uint64_t m = ~0ULL;
 	for (const struct bh_fsnode *c = n->children; c; c = c->next) {
-		if (c->explicit_rule && !hidden_by_dac(ctx, c)) {
-			int fd = open_node(c);
-			struct stat st;
-			if (fd >= 0 && fstat(fd, &st) == 0)
-				m &= tolerated(c, S_ISDIR(st.st_mode));
-			if (fd >= 0)
-				close(fd);
-		}
+		mode_t mode;
+		if (c->explicit_rule && !hidden_by_dac(ctx, c) &&
+		    node_stat(c, &mode))
+			m &= tolerated(c, S_ISDIR(mode));
 		if (c->has_explicit_below)
 			m &= safe_below(ctx, c);
 	}

@@ -33,6 +33,7 @@
 #include "core/util.h"
 
 struct plan_ctx {
+	const struct bh_rootfs_ids *ids;
 	const struct bh_rootfs_overlay *ov;
 	struct bh_rootfs_plan *p;
 	size_t cap;
@@ -339,6 +340,16 @@ static int walk(struct plan_ctx *c, const struct bh_fsnode *n,
 	if (n->hide) {
 		struct stat sb;
 		if (st.mounted && st.host_view &&
+		    host_stat(n->path, wga, &sb) == 0 && c->ids &&
+		    !n->has_explicit_below &&
+		    bh_dac_denies(c->ids->uid, c->ids->gid, c->ids->groups,
+				  c->ids->n_groups, &sb)) {
+			report(c, n, BH_ENF_ENFORCED,
+			       "not readable by the command's uid (owned by "
+			       "another user, no read bit): no mask needed");
+			return 0;
+		}
+		if (st.mounted && st.host_view &&
 		    host_stat(n->path, wga, &sb) == 0) {
 			struct bh_mop *op = add_op(c, BH_MOP_MASK, n->path);
 			op->is_dir = S_ISDIR(sb.st_mode);
@@ -404,13 +415,14 @@ static int walk(struct plan_ctx *c, const struct bh_fsnode *n,
 }
 
 int bh_rootfs_plan(const struct bh_fsplan *fs, const char *journal_dir,
-		   const char *session_id,
+		   const char *session_id, const struct bh_rootfs_ids *ids,
 		   const struct bh_rootfs_overlay *overlay,
 		   struct bh_report *rep, struct bh_rootfs_plan **out,
 		   struct bh_error **err)
 {
 	struct bh_rootfs_plan *p = bh_xcalloc(1, sizeof(*p));
-	struct plan_ctx c = {.ov = overlay, .p = p, .rep = rep, .err = err};
+	struct plan_ctx c = {
+		.ids = ids, .ov = overlay, .p = p, .rep = rep, .err = err};
 	if (overlay)
 		p->overlay = *overlay;
 	if (journal_dir) {

@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "audit/report.h"
 #include "confine/fsplan.h"
@@ -64,8 +65,17 @@ struct bh_rootfs_plan {
  * bh_rootfs_plan_free() and removes placeholders with
  * bh_rootfs_cleanup_placeholders().
  */
+/* The command's identity, to leave unmasked the hidden paths that file
+ * permissions already keep from it. */
+struct bh_rootfs_ids {
+	uid_t uid;
+	gid_t gid;
+	const gid_t *groups;
+	size_t n_groups;
+};
+
 int bh_rootfs_plan(const struct bh_fsplan *fs, const char *journal_dir,
-		   const char *session_id,
+		   const char *session_id, const struct bh_rootfs_ids *ids,
 		   const struct bh_rootfs_overlay *overlay,
 		   struct bh_report *rep, struct bh_rootfs_plan **out,
 		   struct bh_error **err);

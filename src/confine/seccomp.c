@@ -34,7 +34,9 @@
 #include "confine/seccomp.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <linux/seccomp.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -50,6 +52,7 @@
 
 #include "confine/seccomp_table.h"
 #include "core/strbuf.h"
+#include "core/sha256.h"
 #include "core/util.h"
 
 #define MECHANISM "seccomp"
@@ -723,11 +726,123 @@ static int set_attrs(scmp_filter_ctx ctx, enum bh_enforcement *arch_status,
 	return 0;
 }
 
+/* ---- the program cache ------------------------------------------------ */
+
+/*
+ * A compiled program depends on libseccomp's version, our tables, the
+ * options and the profile's changes: all of it goes into the key, and the
+ * file holds a hash over key and program, so a stale, torn or foreign file
+ * is never loaded (it is recompiled and replaced).  The cache lives in the
+ * state directory, which no sandbox can reach.
+ */
+#define CACHE_MAGIC "BHSC0001"
+
+static void cache_key(const struct bh_policy *p, const struct bh_seccomp_opts *o,
+		      unsigned char key[32])
+{
+	struct bh_sha256 h;
+	bh_sha256_init(&h);
+	const struct scmp_version *v = seccomp_version();
+	char buf[128];
+	snprintf(buf, sizeof(buf), "bulkhead seccomp 1 libseccomp %u.%u.%u "
+				   "tcp %d unix %d\n",
+		 v ? v->major : 0, v ? v->minor : 0, v ? v->micro : 0,
+		 o->net_tcp, o->net_unix);
+	bh_sha256_update(&h, buf, strlen(buf));
+	for (const struct sc_group *g = sc_groups(); g->rule; g++) {
+		bh_sha256_update(&h, g->rule, strlen(g->rule) + 1);
+		for (const struct sc_entry *e = g->entries; e->name; e++) {
+			snprintf(buf, sizeof(buf), "%s %d %d %u\n", e->name,
+				 (int)e->kind, e->err, e->arg);
+			bh_sha256_update(&h, buf, strlen(buf));
+		}
+	}
+	for (size_t i = 0; i < p->n_syscalls; i++) {
+		snprintf(buf, sizeof(buf), "%s ",
+			 p->syscalls[i].allow ? "allow" : "deny");
+		bh_sha256_update(&h, buf, strlen(buf));
+		bh_sha256_update(&h, p->syscalls[i].name,
+				 strlen(p->syscalls[i].name) + 1);
+	}
+	bh_sha256_final(&h, key);
+}
+
+static void cache_sum(const unsigned char key[32], const void *prog,
+		      size_t len, unsigned char out[32])
+{
+	struct bh_sha256 h;
+	bh_sha256_init(&h);
+	bh_sha256_update(&h, key, 32);
+	bh_sha256_update(&h, prog, len);
+	bh_sha256_final(&h, out);
+}
+
+static char *cache_path(const char *dir, const unsigned char key[32])
+{
+	char hex[65];
+	bh_hex(key, 32, hex);
+	hex[24] = '\0';
+	return bh_xasprintf("%s/seccomp-%s.bpf", dir, hex);
+}
+
+/* Loads a cached program; NULL when there is none that checks out. */
+static struct bh_seccomp_prog *cache_load(const char *dir,
+					  const unsigned char key[32],
+					  enum bh_enforcement *arch_status)
+{
+	cleanup_free char *path = cache_path(dir, key);
+	cleanup_fd int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	unsigned char buf[8 + 1 + 32 + BPF_MAXINSNS * sizeof(struct sock_filter)];
+	ssize_t n = read(fd, buf, sizeof(buf));
+	size_t hdr = 8 + 1 + 32;
+	if (n < (ssize_t)hdr || memcmp(buf, CACHE_MAGIC, 8) != 0 ||
+	    (size_t)n == sizeof(buf))
+		return NULL;
+	size_t len = (size_t)n - hdr;
+	if (len == 0 || len % sizeof(struct sock_filter) != 0 || buf[8] > 1)
+		return NULL;
+	unsigned char sum[32];
+	cache_sum(key, buf + hdr, len, sum);
+	if (memcmp(sum, buf + 9, 32) != 0)
+		return NULL;
+	struct bh_seccomp_prog *prog = bh_xcalloc(1, sizeof(*prog));
+	prog->fprog.len = (unsigned short)(len / sizeof(struct sock_filter));
+	prog->fprog.filter = bh_xmalloc(len);
+	memcpy(prog->fprog.filter, buf + hdr, len);
+	*arch_status = buf[8] ? BH_ENF_DEGRADED : BH_ENF_ENFORCED;
+	return prog;
+}
+
+/* Best effort: a failure only means compiling next time. */
+static void cache_store(const char *dir, const unsigned char key[32],
+			const struct bh_seccomp_prog *prog,
+			enum bh_enforcement arch_status)
+{
+	size_t len = prog->fprog.len * sizeof(struct sock_filter);
+	cleanup_free unsigned char *buf = bh_xmalloc(8 + 1 + 32 + len);
+	memcpy(buf, CACHE_MAGIC, 8);
+	buf[8] = arch_status == BH_ENF_ENFORCED ? 0 : 1;
+	cache_sum(key, prog->fprog.filter, len, buf + 9);
+	memcpy(buf + 41, prog->fprog.filter, len);
+	cleanup_free char *path = cache_path(dir, key);
+	cleanup_free char *tmp = bh_xasprintf("%s.%d", path, (int)getpid());
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		      0600);
+	if (fd < 0)
+		return;
+	bool ok = write(fd, buf, 41 + len) == (ssize_t)(41 + len);
+	close(fd);
+	if (!ok || rename(tmp, path) != 0)
+		unlink(tmp);
+}
+
 int bh_seccomp_build(const struct bh_policy *p,
 		     const struct bh_seccomp_opts *opts, struct bh_report *rep,
 		     struct bh_seccomp_prog **out, struct bh_error **err)
 {
-	static const struct bh_seccomp_opts none = {false, false};
+	static const struct bh_seccomp_opts none = {false, false, NULL};
 	const struct bh_seccomp_opts *o = opts ? opts : &none;
 	*out = NULL;
 	int r = bh_seccomp_validate(p, err);
@@ -743,11 +858,25 @@ int bh_seccomp_build(const struct bh_policy *p,
 	for (size_t i = 0; i < p->n_syscalls; i++)
 		notes[i] = plan_apply(&pl, &p->syscalls[i]);
 
+	unsigned char key[32];
+	enum bh_enforcement arch_status;
+	if (o->cache_dir) {
+		cache_key(p, o, key);
+		struct bh_seccomp_prog *cached =
+			cache_load(o->cache_dir, key, &arch_status);
+		if (cached) {
+			if (rep)
+				report_all(rep, &pl, p, o, notes, arch_status,
+					   cached->fprog.len);
+			*out = cached;
+			return 0;
+		}
+	}
+
 	__attribute__((cleanup(ctx_release))) scmp_filter_ctx ctx =
 	    seccomp_init(SCMP_ACT_ALLOW);
 	if (!ctx)
 		return bh_error_sys(err, ENOMEM, "seccomp_init");
-	enum bh_enforcement arch_status;
 	r = set_attrs(ctx, &arch_status, err);
 	if (!r)
 		r = emit_plan(ctx, &pl, o, err);
@@ -756,6 +885,8 @@ int bh_seccomp_build(const struct bh_policy *p,
 		r = export_prog(ctx, &prog, err);
 	if (r)
 		return r;
+	if (o->cache_dir)
+		cache_store(o->cache_dir, key, prog, arch_status);
 	if (rep)
 		report_all(rep, &pl, p, o, notes, arch_status, prog->fprog.len);
 	*out = prog;

@@ -16,6 +16,10 @@ struct bh_seccomp_opts {
 	bool net_tcp;   /* allow socket(AF_INET/AF_INET6, SOCK_STREAM, 0|TCP);
 			   false: refuse every inet socket */
 	bool net_unix;  /* allow socket(AF_UNIX, ...) */
+	/* Where compiled programs are kept (the state directory, hidden
+	 * from every sandbox), keyed by everything that shapes them; NULL:
+	 * compile every time.  libseccomp takes most of a millisecond. */
+	const char *cache_dir;
 };
 
 struct bh_seccomp_prog {

@@ -62,6 +62,9 @@ int bh_rm_rf_at(int dirfd, const char *name)
 
 int bh_mkdir_p(const char *path, mode_t mode)
 {
+	struct stat st;
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return 0; /* the common case: one call, not one per component */
 	cleanup_free char *p = bh_xstrdup(path);
 	for (char *s = p + 1;; s++) {
 		if (*s == '/' || *s == '\0') {
@@ -131,4 +134,18 @@ char *bh_git_toplevel(const char *dir)
 			return NULL;
 		*slash = '\0';
 	}
+}
+
+bool bh_dac_denies(uid_t uid, gid_t gid, const gid_t *groups, size_t n,
+		   const struct stat *st)
+{
+	if (uid == 0 || st->st_uid == uid)
+		return false;
+	bool in_group = st->st_gid == gid;
+	for (size_t i = 0; i < n && !in_group; i++)
+		in_group = groups[i] == st->st_gid;
+	mode_t m = in_group ? (st->st_mode >> 3) & 7 : st->st_mode & 7;
+	if (S_ISDIR(st->st_mode))
+		return !(m & 4) && !(m & 1);
+	return !(m & 4);
 }

@@ -2,6 +2,7 @@
 /* File-system helpers with no policy knowledge. */
 #pragma once
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -25,3 +26,11 @@ int bh_read_file(const char *path, size_t max, char **out, size_t *len,
 /* The top of the git work tree containing dir (a directory holding .git,
  * file or directory), or NULL.  Caller frees. */
 char *bh_git_toplevel(const char *dir);
+
+struct stat;
+/* True when file permissions alone keep identity (uid, gid, groups) from
+ * reading st (and, for a directory, entering it): not its owner (who
+ * could chmod it), and no read bit for the class it falls in.  uid 0 is
+ * never denied.  Pure. */
+bool bh_dac_denies(uid_t uid, gid_t gid, const gid_t *groups, size_t n,
+		   const struct stat *st);

@@ -18,6 +18,7 @@
 #include "confine/limits.h"
 #include "confine/seccomp.h"
 #include "confine/spawn.h"
+#include "core/timing.h"
 #include "core/util.h"
 #include "tier/tier.h"
 
@@ -179,9 +180,11 @@ static int kernel_prepare(struct bh_session *s, struct bh_error **err)
 	if (r)
 		return r;
 
+	bh_tmark("kernel: landlock");
 	struct bh_seccomp_opts so = {
 		.net_tcp = abi >= 4,
 		.net_unix = p->net_unix,
+		.cache_dir = s->state_dir,
 	};
 	r = bh_seccomp_build(p, &so, s->report, &k->seccomp, err);
 	if (r)
@@ -194,6 +197,7 @@ static int kernel_prepare(struct bh_session *s, struct bh_error **err)
 			      "the kernel tier cannot mount an overlay: writes "
 			      "would reach the real tree unreviewed (use tier "
 			      "namespace)");
+	bh_tmark("kernel: seccomp");
 	report_network(s, abi);
 	report_process(s);
 	r = bh_limits_prepare(s->session_id, p,
@@ -204,6 +208,7 @@ static int kernel_prepare(struct bh_session *s, struct bh_error **err)
 	if (r)
 		return r;
 	s->cgroup = k->limits.cgroup;
+	bh_tmark("kernel: limits");
 	return 0;
 }
 

@@ -509,7 +509,7 @@ TEST(seccomp_validate)
 	struct bh_policy p = policy_with(bad, 1);
 	struct bh_seccomp_prog sentinel, *prog = &sentinel;
 	struct bh_error *err = NULL;
-	struct bh_seccomp_opts o = {true, false};
+	struct bh_seccomp_opts o = {true, false, NULL};
 	CHECK_INT(bh_seccomp_build(&p, &o, NULL, &prog, &err), -EINVAL);
 	CHECK(prog == NULL);
 	CHECK(err && err->kind == BH_EK_PROFILE);
@@ -636,4 +636,53 @@ TEST(seccomp_program_shape)
 	CHECK_INT(bh_seccomp_install(NULL), -EINVAL);
 	bh_seccomp_prog_free(prog);
 	bh_seccomp_prog_free(NULL);
+}
+
+/* The program cache: a second build loads what the first stored, the same
+ * bytes; a corrupted file is never loaded (it is rebuilt and replaced). */
+TEST(seccomp_program_cache)
+{
+	char dir[] = "/tmp/bh-sc-cache.XXXXXX";
+	REQUIRE(mkdtemp(dir) != NULL);
+	struct bh_policy p;
+	memset(&p, 0, sizeof(p));
+	struct bh_seccomp_opts o = {true, false, dir};
+	struct bh_seccomp_prog *a = NULL, *b = NULL, *c = NULL;
+	struct bh_error *err = NULL;
+	REQUIRE(bh_seccomp_build(&p, &o, NULL, &a, &err) == 0);
+	cleanup_free char *cmd = bh_xasprintf("ls %s/seccomp-*.bpf", dir);
+	FILE *ls = popen(cmd, "r");
+	char path[512] = "";
+	CHECK(ls && fgets(path, sizeof(path), ls) != NULL);
+	if (ls)
+		pclose(ls);
+	path[strcspn(path, "\n")] = '\0';
+	REQUIRE(bh_seccomp_build(&p, &o, NULL, &b, &err) == 0);
+	CHECK_INT(a->fprog.len, b->fprog.len);
+	CHECK(memcmp(a->fprog.filter, b->fprog.filter,
+		     a->fprog.len * sizeof(struct sock_filter)) == 0);
+	/* Flip one instruction byte in the cached program. */
+	FILE *f = fopen(path, "r+b");
+	REQUIRE(f != NULL);
+	fseek(f, 41 + 3, SEEK_SET);
+	int ch = fgetc(f);
+	fseek(f, 41 + 3, SEEK_SET);
+	fputc(ch ^ 0x55, f);
+	fclose(f);
+	REQUIRE(bh_seccomp_build(&p, &o, NULL, &c, &err) == 0);
+	CHECK(memcmp(a->fprog.filter, c->fprog.filter,
+		     a->fprog.len * sizeof(struct sock_filter)) == 0);
+	/* Different options, different program, different file. */
+	struct bh_seccomp_opts o2 = {true, true, dir};
+	struct bh_seccomp_prog *d = NULL;
+	REQUIRE(bh_seccomp_build(&p, &o2, NULL, &d, &err) == 0);
+	CHECK(d->fprog.len != a->fprog.len ||
+	      memcmp(a->fprog.filter, d->fprog.filter,
+		     a->fprog.len * sizeof(struct sock_filter)) != 0);
+	bh_seccomp_prog_free(a);
+	bh_seccomp_prog_free(b);
+	bh_seccomp_prog_free(c);
+	bh_seccomp_prog_free(d);
+	cleanup_free char *rm = bh_xasprintf("rm -rf %s", dir);
+	CHECK(system(rm) == 0);
 }
