@@ -25,13 +25,18 @@ def main():
     for name, med, q1, q3, lo, hi, ratio, over in rows:
         out.append(f"| {name} | {med:.2f} | {q1:.2f}–{q3:.2f} | {lo:.2f}–{hi:.2f} | {ratio:.2f} | {over:+.2f} |")
     by = {r[0]: r[1] for r in rows}
-    if "bulkhead kernel" in by and "bwrap" in by:
+    pairs = [("bulkhead kernel (default profile)", "bwrap (kernel-tier comparison)"),
+             ("bulkhead namespace (bwrap-equivalent profile)", "bwrap --unshare-all (namespace comparison)"),
+             ("bulkhead namespace (default profile)", "bwrap --unshare-all (namespace comparison)"),
+             ("make -j2 (bulkhead namespace)", "make -j2 (bare)")]
+    notes = []
+    for a, b in pairs:
+        if a in by and b in by:
+            notes.append(f"- {a}: {by[a] - base:+.2f} ms over bare, "
+                         f"{by[a] / by[b]:.2f} × {b}")
+    if notes:
         out.append("")
-        bh = by["bulkhead kernel"] - base
-        bw = by["bwrap"] - base
-        out.append(f"bulkhead kernel tier overhead {bh:.2f} ms; "
-                   f"bwrap overhead {bw:.2f} ms; "
-                   f"bulkhead/bwrap total time {by['bulkhead kernel'] / by['bwrap']:.2f}.")
+        out.extend(notes)
     print("\n".join(out) + "\n")
 
 
