@@ -40,6 +40,9 @@ launch() { # identity prefix ("" or setpriv ...), label, home
 	# the comparison for the namespace tier.
 	local bwrap_n="bwrap --unshare-all --ro-bind /usr /usr --symlink usr/bin /bin --symlink usr/sbin /sbin --symlink usr/lib /lib --symlink usr/lib64 /lib64 --ro-bind /etc /etc --bind $WS/ws $WS/ws --tmpfs /tmp --dev /dev --proc /proc --new-session --die-with-parent $TRUE"
 	local json="bench/results/launch-$label-$stamp.json"
+	# Debian's firejail only admits users listed in firejail.users.
+	local -a firejail=()
+	[ -z "$who" ] && firejail=(-n "firejail --noprofile --net=none" "firejail --quiet --noprofile --net=none $TRUE")
 	(cd "$WS/ws" && HOME=$home hyperfine -N --warmup 30 --runs "$RUNS" --export-json "$ROOT/$json" \
 		-n bare "$who $TRUE" \
 		-n "bulkhead kernel (default profile)" "$who $BH run -q -t kernel -- $TRUE" \
@@ -47,8 +50,7 @@ launch() { # identity prefix ("" or setpriv ...), label, home
 		-n "bulkhead namespace (bwrap-equivalent profile)" "$who $BH run -q -p $WS/equivalent.profile -t namespace -- $TRUE" \
 		-n "bwrap (kernel-tier comparison)" "$who $bwrap_k" \
 		-n "bwrap --unshare-all (namespace comparison)" "$who $bwrap_n" \
-		-n "firejail --noprofile --net=none" "$who firejail --quiet --noprofile --net=none $TRUE" \
-		>/dev/null)
+		"${firejail[@]}" >/dev/null)
 	python3 bench/report.py "$json" "launch overhead as $label, $RUNS runs, $(uname -r)" >> "$out"
 }
 

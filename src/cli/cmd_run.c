@@ -469,6 +469,12 @@ int bh_cmd_run(int argc, char **argv)
 
 	struct supervisor sv = {.t0 = t0, .pty = NULL};
 	sv.sfd = signalfd(-1, &block, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (sv.sfd < 0) {
+		bh_error_sys(&err, errno, "signalfd");
+		bh_audit_close(audit);
+		bh_prepared_cleanup(&p);
+		return bh_cli_fail(err);
+	}
 	/* Terminal safety: when any of our standard streams is a terminal,
 	 * the command gets a pseudo-terminal of its own and its output is
 	 * sanitised on the way to ours. */
