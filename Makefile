@@ -4,7 +4,7 @@
 CC        ?= gcc
 BUILD     ?= build
 PREFIX    ?= /usr/local
-PKGS      := libseccomp jansson libpcre2-8
+PKGS      := libseccomp jansson libpcre2-8 libidn2 libpsl
 
 WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	     -Wmissing-prototypes -Wformat=2 -Wformat-security -Wvla \
