@@ -70,7 +70,7 @@ static void idn2_freep(char **p)
 }
 #define cleanup_idn2 __attribute__((cleanup(idn2_freep)))
 
-/* ---- bytes ------------------------------------------------------------- */
+/* ---- bytes --------------------------------------------------------------- */
 
 /*
  * The first byte that no host may hold, named by the trick it belongs to;
@@ -246,7 +246,8 @@ static bool ipv6_parse(const char *s, size_t n, uint8_t out[16])
 			v = v * 16 + (unsigned)hex_value(s[i++]);
 		if (i < n && s[i] == '.') {
 			uint8_t b[4];
-			if (nw > 6 || !ipv4_parse_strict(s + start, n - start, b))
+			if (nw > 6 ||
+			    !ipv4_parse_strict(s + start, n - start, b))
 				return false;
 			w[nw++] = (uint16_t)(b[0] << 8 | b[1]);
 			w[nw++] = (uint16_t)(b[2] << 8 | b[3]);
@@ -353,14 +354,15 @@ static int canon_ipv6(const char *s, size_t n, struct bh_host *out,
 	if (n >= sizeof(buf))
 		return fail(why, "is not a valid IPv6 address");
 	for (size_t i = 0; i < n; i++)
-		buf[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] + 32) : s[i];
+		buf[i] =
+		    (s[i] >= 'A' && s[i] <= 'Z') ? (char)(s[i] + 32) : s[i];
 	if (!ipv6_parse(buf, n, a))
 		return fail(why, "is not a valid IPv6 address");
 	host_from_addr(true, a, out);
 	return 0;
 }
 
-/* ---- names ----------------------------------------------------------------- */
+/* ---- names --------------------------------------------------------------- */
 
 /*
  * An xn-- label must be the punycode IDNA2008 itself would produce for
@@ -420,7 +422,8 @@ static int canon_ascii(const char *s, size_t n, struct bh_host *out,
 		while (end < n && buf[end] != '.')
 			end++;
 		if (end - i > HOST_LABEL_MAX)
-			return fail(why, "has a label longer than 63 characters");
+			return fail(why,
+				    "has a label longer than 63 characters");
 		i = end + 1;
 	}
 	if (ends_in_number(buf, n)) {
@@ -535,7 +538,7 @@ int bh_host_canon(const char *in, size_t len, struct bh_host *out,
 	return ret;
 }
 
-/* ---- address classes ------------------------------------------------------ */
+/* ---- address classes ----------------------------------------------------- */
 
 struct addr_net {
 	uint8_t net[16];
@@ -550,6 +553,7 @@ struct addr_net {
  * local host.  168.63.129.16 is public space but Azure's WireServer,
  * reachable only from inside Azure, and a known SSRF target.
  */
+/* clang-format off */
 static const struct addr_net v4_nets[] = {
     {{0, 0, 0, 0}, 8, BH_ADDR_RESERVED},
     {{10, 0, 0, 0}, 8, BH_ADDR_PRIVATE},
@@ -595,6 +599,7 @@ static const struct addr_net v6_nets[] = {
     {{0xfe, 0xc0}, 10, BH_ADDR_PRIVATE}, /* site-local, deprecated */
     {{0xff}, 8, BH_ADDR_MULTICAST},
 };
+/* clang-format on */
 
 static bool in_net(const uint8_t *a, const struct addr_net *n)
 {
@@ -682,11 +687,11 @@ const char *bh_addr_class_name(unsigned classes)
 	return NULL;
 }
 
-/* ---- rules ---------------------------------------------------------------- */
+/* ---- rules --------------------------------------------------------------- */
 
 struct host_rule {
 	struct bh_host_rule src; /* a copy; host and loc.file are owned */
-	struct bh_host host;     /* canonical; of the suffix for a wildcard */
+	struct bh_host host;	 /* canonical; of the suffix for a wildcard */
 	bool wildcard;
 };
 
@@ -716,11 +721,10 @@ static int rule_error(const struct bh_host_rule *h, const char *what,
 		      const char *hint, struct bh_error **err)
 {
 	bool fresh = err && !*err;
-	int ret = bh_error_set(err, BH_EK_PROFILE, EINVAL,
-			       "%s:%u:%u: host '%s' %s",
-			       h->loc.file ? h->loc.file : "(profile)",
-			       h->loc.line, h->loc.col, h->host ? h->host : "",
-			       what);
+	int ret =
+	    bh_error_set(err, BH_EK_PROFILE, EINVAL, "%s:%u:%u: host '%s' %s",
+			 h->loc.file ? h->loc.file : "(profile)", h->loc.line,
+			 h->loc.col, h->host ? h->host : "", what);
 	if (fresh && hint)
 		bh_error_hint(*err, "%s", hint);
 	return ret;
@@ -742,9 +746,10 @@ static int check_wildcard(const struct bh_host_rule *h, const char *suffix,
 	const psl_ctx_t *psl = psl_builtin();
 
 	if (!psl)
-		return rule_error(h, "is a wildcard, and this libpsl has no "
-				     "built-in public suffix list to check it "
-				     "against",
+		return rule_error(h,
+				  "is a wildcard, and this libpsl has no "
+				  "built-in public suffix list to check it "
+				  "against",
 				  "list the names without a wildcard", err);
 	if (psl_is_public_suffix2(psl, suffix, PSL_TYPE_ANY))
 		return rule_error(
@@ -771,9 +776,10 @@ static int compile_rule(const struct bh_host_rule *h, struct host_rule *out,
 	if (out->wildcard)
 		text += 2;
 	if (bh_host_canon(text, strlen(text), &out->host, &why) != 0)
-		return rule_error(h, why, "write a host name as letters, "
-					  "digits, '-' and '.', an IPv4 address "
-					  "as a dotted quad, IPv6 in brackets",
+		return rule_error(h, why,
+				  "write a host name as letters, "
+				  "digits, '-' and '.', an IPv4 address "
+				  "as a dotted quad, IPv6 in brackets",
 				  err);
 	if (out->wildcard && out->host.kind != BH_HOST_NAME)
 		return rule_error(h, "is a wildcard over an IP address",
@@ -868,10 +874,10 @@ static const char *addr_refusal(const struct bh_hostrules *r, int family,
 	bool granted = bh_hostrules_allow(r, &h, port, &rule);
 	if (!granted && rule)
 		return "is denied by a rule naming the address";
-	unsigned c = bh_addr_classes(
-	    h.kind == BH_HOST_IPV4 ? AF_INET : AF_INET6, h.addr);
 	if (granted)
 		return NULL;
+	unsigned c = bh_addr_classes(
+	    h.kind == BH_HOST_IPV4 ? AF_INET : AF_INET6, h.addr);
 	for (size_t i = 0; i < BH_ARRAY_SIZE(class_names); i++)
 		if (c & class_names[i].bit)
 			return class_names[i].why;

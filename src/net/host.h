@@ -22,13 +22,13 @@ enum bh_host_kind {
 	BH_HOST_NAME = 0, /* a DNS name: lower-case LDH ASCII (IDNA to
 			     punycode), no trailing dot, labels 1-63,
 			     total <= 253, last label not numeric */
-	BH_HOST_IPV4,     /* any spelling: dotted, decimal, octal, hex, short */
-	BH_HOST_IPV6,     /* including IPv4-compatible and NAT64 forms */
+	BH_HOST_IPV4,	  /* any spelling: dotted, decimal, octal, hex, short */
+	BH_HOST_IPV6,	  /* including IPv4-compatible and NAT64 forms */
 };
 
 struct bh_host {
 	enum bh_host_kind kind;
-	char name[256];   /* canonical text: the name, a dotted quad, or an
+	char name[256];	  /* canonical text: the name, a dotted quad, or an
 			     IPv6 address in RFC 5952 form without brackets;
 			     only [a-z0-9.:-] */
 	uint8_t addr[16]; /* IPV4: first 4 bytes; IPV6: all 16 */
@@ -108,5 +108,4 @@ bool bh_hostrules_allow(const struct bh_hostrules *r, const struct bh_host *h,
  * refusal.
  */
 bool bh_hostrules_addr_ok(const struct bh_hostrules *r, int family,
-			  const uint8_t *addr, unsigned port,
-			  const char **why);
+			  const uint8_t *addr, unsigned port, const char **why);

@@ -15,6 +15,7 @@
 #include "test.h"
 #include "test_policy.h"
 
+/* clang-format off */
 #define REFUSED (-1)
 
 /* in (len bytes; 0: strlen), the kind it must get or REFUSED, and the
@@ -228,6 +229,8 @@ static const struct canon_case canon_cases[] = {
     BAD("[\xc3\xbc::1]", "IPv6"),
 };
 
+/* clang-format on */
+
 static bool canonical_bytes(const char *s)
 {
 	for (; *s; s++)
@@ -251,8 +254,8 @@ TEST(host_canon_table)
 				fprintf(stderr,
 					"  case %zu '%s': want refusal '%s', "
 					"got %d '%s' (%s)\n",
-					i, c->in, c->want, ret,
-					why ? why : "", h.name);
+					i, c->in, c->want, ret, why ? why : "",
+					h.name);
 				*bh_failed = true;
 			}
 			CHECK(h.name[0] == '\0');
@@ -301,8 +304,9 @@ TEST(host_canon_addr_bytes)
 	CHECK_STR(why, "is too long");
 }
 
-/* ---- address classes ---------------------------------------------------- */
+/* ---- address classes ----------------------------------------------------- */
 
+/* clang-format off */
 #define LO BH_ADDR_LOOPBACK
 #define PRIV BH_ADDR_PRIVATE
 #define LL BH_ADDR_LINKLOCAL
@@ -380,6 +384,8 @@ static const struct {
     {"2a00:1450:4001::200e", 0},
 };
 
+/* clang-format on */
+
 TEST(addr_classes_table)
 {
 	for (size_t i = 0; i < BH_ARRAY_SIZE(class_cases); i++) {
@@ -387,7 +393,8 @@ TEST(addr_classes_table)
 		const char *a = class_cases[i].addr;
 		if (bh_host_canon(a, strlen(a), &h, NULL) != 0 ||
 		    h.kind == BH_HOST_NAME) {
-			fprintf(stderr, "  class case '%s' does not parse\n", a);
+			fprintf(stderr, "  class case '%s' does not parse\n",
+				a);
 			*bh_failed = true;
 			continue;
 		}
@@ -406,8 +413,8 @@ TEST(addr_classes_raw)
 	/* Resolver answers arrive as bytes: a mapped address in an AAAA
 	 * record is the IPv4 address it maps. */
 	static const uint8_t mapped_lo[16] = {[10] = 0xff, 0xff, 127, 0, 0, 1};
-	static const uint8_t mapped_md[16] = {[10] = 0xff, 0xff, 169, 254,
-					      169, 254};
+	static const uint8_t mapped_md[16] = {[10] = 0xff, 0xff, 169,
+					      254,	   169,	 254};
 	static const uint8_t v4[4] = {10, 0, 0, 1};
 
 	CHECK_INT(bh_addr_classes(AF_INET6, mapped_lo), LO);
@@ -421,7 +428,7 @@ TEST(addr_classes_raw)
 	CHECK(bh_addr_class_name(0) == NULL);
 }
 
-/* ---- rules ---------------------------------------------------------------- */
+/* ---- rules --------------------------------------------------------------- */
 
 struct rule_spec {
 	bool allow;
@@ -439,9 +446,11 @@ static struct bh_hostrules *compile(const struct rule_spec *specs, size_t n,
 	struct bh_hostrules *r = NULL;
 
 	for (size_t i = 0; i < n; i++)
-		rules[i] = (struct bh_host_rule){
-		    specs[i].allow, (char *)specs[i].host, specs[i].port,
-		    {"t.profile", (unsigned)i + 1, 11}};
+		rules[i] =
+		    (struct bh_host_rule){specs[i].allow,
+					  (char *)specs[i].host,
+					  specs[i].port,
+					  {"t.profile", (unsigned)i + 1, 11}};
 	p.hosts = rules;
 	p.n_hosts = n;
 	if (bh_hostrules_new(&p, &r, err) != 0)
@@ -452,6 +461,7 @@ static struct bh_hostrules *compile(const struct rule_spec *specs, size_t n,
 	return r;
 }
 
+/* clang-format off */
 static const struct rule_spec rules_a[] = {
     {true, "allowed.com", 0},           /* 0 */
     {true, "*.example.org", 0},         /* 1 */
@@ -529,11 +539,12 @@ static const struct {
     {"pythonhosted.org", 443, DENIED, false},
 };
 
+/* clang-format on */
+
 TEST(hostrules_match_table)
 {
 	struct bh_error *err = NULL;
-	struct bh_hostrules *r =
-	    compile(rules_a, BH_ARRAY_SIZE(rules_a), &err);
+	struct bh_hostrules *r = compile(rules_a, BH_ARRAY_SIZE(rules_a), &err);
 	REQUIRE(r != NULL);
 
 	for (size_t i = 0; i < BH_ARRAY_SIZE(match_cases); i++) {
@@ -541,7 +552,8 @@ TEST(hostrules_match_table)
 		const struct bh_host_rule *rule = NULL;
 		struct bh_host h;
 		if (bh_host_canon(t, strlen(t), &h, NULL) != 0) {
-			fprintf(stderr, "  match case '%s' does not parse\n", t);
+			fprintf(stderr, "  match case '%s' does not parse\n",
+				t);
 			*bh_failed = true;
 			continue;
 		}
@@ -579,6 +591,7 @@ TEST(hostrules_match_table)
 	bh_hostrules_free(NULL);
 }
 
+/* clang-format off */
 static const struct {
 	int family;
 	const char *addr; /* text for the bytes */
@@ -615,6 +628,8 @@ static const struct {
     {AF_INET6, "2606:4700::1111", 443, NULL},
 };
 
+/* clang-format on */
+
 /* Bytes of an address as a resolver returns them (mapped stays mapped). */
 static void addr_bytes(int family, const char *text, uint8_t out[16])
 {
@@ -643,7 +658,8 @@ TEST(hostrules_addr_ok_table)
 					       addr_cases[i].port, &why);
 		const char *want = addr_cases[i].why;
 		if (want ? (ok || !why || !strstr(why, want)) : !ok) {
-			fprintf(stderr, "  addr_ok %s:%u: got %s (%s), want %s\n",
+			fprintf(stderr,
+				"  addr_ok %s:%u: got %s (%s), want %s\n",
 				addr_cases[i].addr, addr_cases[i].port,
 				ok ? "ok" : "refused", why ? why : "",
 				want ? want : "ok");
@@ -666,8 +682,9 @@ TEST(hostrules_addr_ok_table)
 	bh_hostrules_free(r);
 }
 
-/* ---- compiling rules ---------------------------------------------------- */
+/* ---- compiling rules ----------------------------------------------------- */
 
+/* clang-format off */
 static const struct {
 	const char *host;
 	const char *error; /* NULL: compiles */
@@ -704,6 +721,8 @@ static const struct {
     {"2001:db8::1", NULL},
 };
 
+/* clang-format on */
+
 TEST(hostrules_compile_table)
 {
 	for (size_t i = 0; i < BH_ARRAY_SIZE(compile_cases); i++) {
@@ -711,12 +730,13 @@ TEST(hostrules_compile_table)
 		struct bh_error *err = NULL;
 		struct bh_hostrules *r = compile(&s, 1, &err);
 		const char *want = compile_cases[i].error;
-		bool right = want ? !r && err && err->kind == BH_EK_PROFILE &&
-					strstr(err->msg, want) &&
-					strncmp(err->msg, "t.profile:1:11: host '",
-						22) == 0 &&
-					err->hint
-				  : r && !err;
+		bool right =
+		    want ? !r && err && err->kind == BH_EK_PROFILE &&
+			       strstr(err->msg, want) &&
+			       strncmp(err->msg, "t.profile:1:11: host '",
+				       22) == 0 &&
+			       err->hint
+			 : r && !err;
 		if (!right) {
 			fprintf(stderr, "  compile '%s': got %s, want %s\n",
 				s.host, err ? err->msg : "compiled",
