@@ -4,7 +4,7 @@
 CC        ?= gcc
 BUILD     ?= build
 PREFIX    ?= /usr/local
-PKGS      := libseccomp jansson libpcre2-8 libidn2 libpsl
+PKGS      := libseccomp jansson libpcre2-8 libidn2 libpsl libcares
 
 WARN      := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	     -Wmissing-prototypes -Wformat=2 -Wformat-security -Wvla \

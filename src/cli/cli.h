@@ -16,6 +16,7 @@ int bh_cmd_sessions(int argc, char **argv);
 int bh_cmd_diff(int argc, char **argv);
 int bh_cmd_apply(int argc, char **argv);
 int bh_cmd_discard(int argc, char **argv);
+int bh_cmd_proxy(int argc, char **argv);
 
 /* Prints "bulkhead: MSG" (and "  hint: HINT") to stderr and returns the
  * exit status for the error's kind.  Frees err. */

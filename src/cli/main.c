@@ -22,6 +22,7 @@ static const char main_help[] =
 	"  diff SESSION           what a session changed in the workspace\n"
 	"  apply SESSION          copy a session's changes into the workspace\n"
 	"  discard SESSION        remove a session and its changes\n"
+	"  proxy -p PROFILE       run the egress proxy in the foreground\n"
 	"  version                print the version\n"
 	"  help [COMMAND]         this text, or a command's help\n"
 	"\n"
@@ -66,6 +67,7 @@ static const struct subcommand commands[] = {
 	{"diff", bh_cmd_diff},
 	{"apply", bh_cmd_apply},
 	{"discard", bh_cmd_discard},
+	{"proxy", bh_cmd_proxy},
 };
 
 int main(int argc, char **argv)

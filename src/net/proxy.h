@@ -33,15 +33,19 @@ struct bh_proxy_opts {
 	unsigned max_conns;     /* 0: a default (4096) */
 };
 
-/* Runs the event loop in this process until SIGTERM/SIGINT, or until the
- * parent process dies (PR_SET_PDEATHSIG is the caller's business).
+/* Runs the event loop in this process, unconfined, until SIGTERM/SIGINT
+ * (both are blocked and read through a signalfd), or until the parent
+ * process dies (PR_SET_PDEATHSIG is the caller's business).
  * Returns 0 on a clean stop. */
 int bh_proxy_run(const struct bh_proxy_opts *o, struct bh_error **err);
 
 /*
  * Starts the proxy as a child process that dies with its parent, drops
  * what it does not need and confines itself (seccomp, Landlock: no files
- * at all once running, except what the resolver reads at start).
+ * at all once running, except what the resolver reads at start).  As root
+ * it runs as uid/gid 65534 once its sockets are bound.  The caller's
+ * copies of listen_fds are closed (the child owns them); log_fd stays the
+ * caller's.  Stop it with SIGTERM; it also dies with its parent.
  * Returns its pid, or -errno with err filled.
  */
 pid_t bh_proxy_start(const struct bh_proxy_opts *o, struct bh_error **err);
