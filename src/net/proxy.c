@@ -342,6 +342,7 @@ static int update_interest(struct bh_proxy *px, struct conn *c)
 /* --- decisions ------------------------------------------------------------ */
 
 static void start_connect(struct bh_proxy *px, struct conn *c);
+static bool pump(struct bh_proxy *px, struct conn *c);
 
 static void on_addresses(struct bh_proxy *px, struct conn *c,
 			 const struct bh_dns_addr *addrs, size_t n)
@@ -523,6 +524,8 @@ static void on_connected(struct bh_proxy *px, struct conn *c)
 		c->st = c->port == 443 ? S_HELLO : S_RELAY;
 		c->deadline_ms = now_ms() + HANDSHAKE_MS;
 	}
+	if (!pump(px, c))
+		return;
 	if (update_interest(px, c) < 0)
 		conn_free(px, c);
 }
@@ -780,6 +783,33 @@ static ssize_t buf_write(int fd, struct buf *b)
 	return n;
 }
 
+/* Writes what is buffered now, without waiting for an epoll round trip
+ * (each costs a wake-up on a busy machine).  Returns false when c was
+ * freed. */
+static bool pump(struct bh_proxy *px, struct conn *c)
+{
+	if (c->st == S_RELAY && buf_has_data(&c->up)) {
+		ssize_t n = buf_write(c->ofd, &c->up);
+		if (n > 0) {
+			c->bytes_up += (uint64_t)n;
+		} else if (n < 0 && n != -EAGAIN) {
+			set_reason(c, "origin: %s", strerror((int)-n));
+			conn_free(px, c);
+			return false;
+		}
+	}
+	if (buf_has_data(&c->down)) {
+		ssize_t n = buf_write(c->cfd, &c->down);
+		if (n < 0 && n != -EAGAIN) {
+			if (!c->reason)
+				set_reason(c, "client: %s", strerror((int)-n));
+			conn_free(px, c);
+			return false;
+		}
+	}
+	return true;
+}
+
 /* Half-closes and ends the connection when both directions are done.
  * Returns false when c was freed. */
 static bool settle(struct bh_proxy *px, struct conn *c)
@@ -842,7 +872,7 @@ static void on_client(struct bh_proxy *px, struct conn *c, uint32_t ev)
 		if (c->st == S_HELLO && !check_hello(px, c))
 			return;
 	}
-	if (!settle(px, c))
+	if (!pump(px, c) || !settle(px, c))
 		return;
 	if (update_interest(px, c) < 0)
 		conn_free(px, c);
@@ -888,7 +918,7 @@ static void on_origin(struct bh_proxy *px, struct conn *c, uint32_t ev)
 			c->o_eof = true;
 		}
 	}
-	if (!settle(px, c))
+	if (!pump(px, c) || !settle(px, c))
 		return;
 	if (update_interest(px, c) < 0)
 		conn_free(px, c);
