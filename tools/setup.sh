@@ -7,9 +7,10 @@ cd "$(dirname "$0")/.."
 SUDO=
 [ "$(id -u)" = 0 ] || SUDO=sudo
 pkgs="build-essential pkg-config libseccomp-dev libjansson-dev libpcre2-dev
-      python3 util-linux procps git"
+      libc-ares-dev libidn2-dev libpsl-dev publicsuffix
+      python3 util-linux procps git curl openssl iproute2"
 if [ "${1:-}" = --bench ]; then
-	pkgs="$pkgs bubblewrap firejail hyperfine"
+	pkgs="$pkgs bubblewrap firejail hyperfine tinyproxy-bin"
 fi
 if [ "${1:-}" = --fuzz ]; then
 	pkgs="$pkgs clang-14 libfuzzer-14-dev"

@@ -14,7 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <fcntl.h>
 #include <poll.h>
+#include <sys/epoll.h>
 #include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
@@ -25,6 +27,8 @@
 #include "cli/cli.h"
 #include "cli/session.h"
 #include "confine/pty.h"
+#include "core/strbuf.h"
+#include "net/proxy.h"
 #include "core/timing.h"
 #include "core/util.h"
 
@@ -282,9 +286,68 @@ struct supervisor {
 	uint64_t limit_ms;
 	double t0;
 	int sfd;            /* signalfd: SIGCHLD, forwarded signals, SIGWINCH */
+	int wake;           /* epoll over sfd and the proxy's log */
 	struct bh_pty *pty; /* relaying, or NULL */
 	bool pty_done;
+	int log_rd;         /* the proxy's decisions (JSON Lines), or -1 */
+	struct bh_strbuf log_buf;
+	struct bh_audit *audit;
+	size_t net_denied;
 };
+
+/* The proxy's decision records go to the audit log as they come: the
+ * proxy never touches the user's files (DESIGN.md settled question 6). */
+static void drain_proxy_log(struct supervisor *sv, bool to_eof)
+{
+	if (sv->log_rd < 0)
+		return;
+	char buf[16384];
+	for (;;) {
+		ssize_t n = read(sv->log_rd, buf, sizeof(buf));
+		if (n > 0) {
+			bh_strbuf_append(&sv->log_buf, buf, (size_t)n);
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN && to_eof) {
+			struct pollfd pf = {.fd = sv->log_rd, .events = POLLIN};
+			if (poll(&pf, 1, 200) > 0)
+				continue;
+		}
+		if (n == 0 || (n < 0 && errno != EAGAIN)) {
+			close(sv->log_rd);
+			sv->log_rd = -1;
+		}
+		break;
+	}
+	char *start = sv->log_buf.buf;
+	char *nl;
+	while (start && (nl = memchr(start, '\n',
+				     sv->log_buf.len -
+					     (size_t)(start - sv->log_buf.buf)))) {
+		*nl = '\0';
+		json_error_t je;
+		json_t *rec = json_loads(start, 0, &je);
+		if (rec && json_is_object(rec)) {
+			json_t *d = json_object_get(rec, "decision");
+			if (d && json_is_string(d) &&
+			    !strcmp(json_string_value(d), "deny"))
+				sv->net_denied++;
+			struct bh_error *err = NULL;
+			if (bh_audit_write(sv->audit, rec, &err) != 0)
+				bh_error_free(err);
+		}
+		json_decref(rec);
+		start = nl + 1;
+	}
+	if (start && start != sv->log_buf.buf) {
+		size_t rest = sv->log_buf.len - (size_t)(start - sv->log_buf.buf);
+		memmove(sv->log_buf.buf, start, rest);
+		sv->log_buf.len = rest;
+		sv->log_buf.buf[rest] = '\0';
+	}
+}
 
 static void reap_orphans(pid_t child)
 {
@@ -325,7 +388,7 @@ static void wait_once(struct supervisor *sv, int timeout_ms)
 {
 	if (sv->pty && !sv->pty_done) {
 		struct bh_error *err = NULL;
-		int ev = bh_pty_relay_step(sv->pty, sv->sfd, timeout_ms, &err);
+		int ev = bh_pty_relay_step(sv->pty, sv->wake, timeout_ms, &err);
 		if (ev < 0) {
 			/* The user's terminal went away: the sandbox sees a
 			 * hangup, as with a closed window. */
@@ -336,10 +399,11 @@ static void wait_once(struct supervisor *sv, int timeout_ms)
 			sv->pty_done = true;
 		}
 	} else {
-		struct pollfd pf = {.fd = sv->sfd, .events = POLLIN};
+		struct pollfd pf = {.fd = sv->wake, .events = POLLIN};
 		(void)poll(&pf, 1, timeout_ms);
 	}
 	handle_signals(sv);
+	drain_proxy_log(sv, false);
 }
 
 /* Waits for the command, forwarding signals, relaying the terminal and
@@ -381,6 +445,69 @@ static void finish_relay(struct supervisor *sv)
 		wait_once(sv, 50);
 	bh_pty_close(sv->pty);
 	sv->pty = NULL;
+}
+
+/* Starts the egress proxy on the sandbox's listening socket, its
+ * decisions coming back on a pipe the supervisor drains into the log. */
+static int start_proxy(struct bh_prepared *p, struct supervisor *sv,
+		       struct bh_error **err)
+{
+	int lfd = p->sess.proxy_listen_fd >= 0 ? p->sess.proxy_listen_fd
+					       : p->egress.listen_fd;
+	if (lfd < 0)
+		return bh_error_set(err, BH_EK_SYSTEM, ENOTCONN,
+				    "no listening socket for the proxy");
+	int lp[2];
+	if (pipe2(lp, O_CLOEXEC) != 0)
+		return bh_error_sys(err, errno, "pipe");
+	struct bh_proxy_opts po = {
+		.policy = p->policy,
+		.listen_fds = &lfd,
+		.n_listen = 1,
+		.log_fd = lp[1],
+		.session_id = p->session_id,
+		.token = p->egress.need_token ? p->egress.token : NULL,
+		.dns_server = getenv("BULKHEAD_DNS_SERVER"),
+	};
+	pid_t pid = bh_proxy_start(&po, err);
+	close(lp[1]);
+	if (pid < 0) {
+		close(lp[0]);
+		return (int)pid;
+	}
+	p->egress.proxy_pid = pid;
+	/* bh_proxy_start() closed our copy: only the proxy holds the
+	 * listening socket now, so when it dies the sandbox's connections
+	 * are refused, never left hanging or open. */
+	if (lfd == p->egress.listen_fd)
+		p->egress.listen_fd = -1;
+	if (lfd == p->sess.proxy_listen_fd)
+		p->sess.proxy_listen_fd = -1;
+	(void)fcntl(lp[0], F_SETFL, O_NONBLOCK);
+	sv->log_rd = lp[0];
+	struct epoll_event ev = {.events = EPOLLIN, .data.fd = lp[0]};
+	(void)epoll_ctl(sv->wake, EPOLL_CTL_ADD, lp[0], &ev);
+	return 0;
+}
+
+struct egress_ctx {
+	struct bh_prepared *p;
+	struct supervisor *sv;
+	struct bh_error *err;
+};
+
+static int egress_ready(struct bh_session *s, int listen_fd, void *vctx)
+{
+	(void)s;
+	(void)listen_fd;
+	struct egress_ctx *c = vctx;
+	int r = start_proxy(c->p, c->sv, &c->err);
+	if (r && c->err) {
+		fprintf(stderr, "bulkhead: egress proxy: %s\n", c->err->msg);
+		bh_error_free(c->err);
+		c->err = NULL;
+	}
+	return r;
 }
 
 int bh_cmd_run(int argc, char **argv)
@@ -469,12 +596,17 @@ int bh_cmd_run(int argc, char **argv)
 
 	struct supervisor sv = {.t0 = t0, .pty = NULL};
 	sv.sfd = signalfd(-1, &block, SFD_NONBLOCK | SFD_CLOEXEC);
-	if (sv.sfd < 0) {
+	sv.log_rd = -1;
+	sv.audit = audit;
+	sv.wake = epoll_create1(EPOLL_CLOEXEC);
+	if (sv.sfd < 0 || sv.wake < 0) {
 		bh_error_sys(&err, errno, "signalfd");
 		bh_audit_close(audit);
 		bh_prepared_cleanup(&p);
 		return bh_cli_fail(err);
 	}
+	struct epoll_event ev = {.events = EPOLLIN, .data.fd = sv.sfd};
+	(void)epoll_ctl(sv.wake, EPOLL_CTL_ADD, sv.sfd, &ev);
 	/* Terminal safety: when any of our standard streams is a terminal,
 	 * the command gets a pseudo-terminal of its own and its output is
 	 * sanitised on the way to ours. */
@@ -493,7 +625,16 @@ int bh_cmd_run(int argc, char **argv)
 	bh_tmark("audit start");
 	pid_t child = -1;
 	struct bh_spawn_failure fail = {0};
-	r = p.tier->launch(&p.sess, &child, &fail, &err);
+	/* The proxy runs before the command can: without it the command
+	 * does not start (fail closed). */
+	struct egress_ctx ectx = {.p = &p, .sv = &sv};
+	p.sess.egress_ready = egress_ready;
+	p.sess.egress_ctx = &ectx;
+	r = 0;
+	if (p.egress.on && p.egress.listen_fd >= 0)
+		r = start_proxy(&p, &sv, &err);
+	if (r == 0)
+		r = p.tier->launch(&p.sess, &child, &fail, &err);
 	if (r && fail.stage) {
 		bool exec = fail.stage == BH_STAGE_EXEC ||
 			    fail.stage == BH_STAGE_EXEC_NOT_FOUND;
@@ -572,9 +713,20 @@ int bh_cmd_run(int argc, char **argv)
 		bh_cgroup_peaks(p.sess.cgroup, &pk);
 	}
 	killed += bh_kill_descendants();
+	p.egress.proxy_pid = 0; /* killed and reaped just above */
 	finish_relay(&sv);
+	drain_proxy_log(&sv, true);
+	bh_strbuf_release(&sv.log_buf);
+	if (sv.net_denied && !o.quiet)
+		fprintf(stderr,
+			"bulkhead: the proxy denied %zu connection%s; see "
+			"`bulkhead log --session %s`\n",
+			sv.net_denied, sv.net_denied == 1 ? "" : "s",
+			p.session_id);
 	if (sv.sfd >= 0)
 		close(sv.sfd);
+	if (sv.wake >= 0)
+		close(sv.wake);
 	double dur = now_ms() - t0;
 	write_end(audit, &p, &out, dur, killed, &pk);
 	if (p.ws && p.keep_ws) {

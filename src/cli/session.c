@@ -576,27 +576,6 @@ int bh_prepare(const struct bh_cli_opts *o, char *const *argv,
 	add_implicit(p, BH_PATH_HIDE, p->state_dir);
 	follow_gitdir(p);
 
-	/* The environment. */
-	bh_tmark("implicit rules");
-	r = bh_secrets_new(&p->secrets, err);
-	if (r)
-		return r;
-	struct bh_env_own own[] = {
-		{"HOME", private_home ? p->priv_home : p->host_home},
-		{"TMPDIR", p->priv_tmp},
-		{"BULKHEAD_SESSION", p->session_id},
-	};
-	extern char **environ;
-	r = bh_env_build(p->policy, environ, own, BH_ARRAY_SIZE(own),
-			 p->secrets, &p->env, err);
-	if (r)
-		return r;
-	bh_tmark("environment built");
-	p->search_path = NULL;
-	for (size_t i = 0; i < p->env->n_entries; i++)
-		if (!strcmp(p->env->entries[i].name, "PATH"))
-			p->search_path = p->env->entries[i].value;
-
 	if (o->ws_mode >= 0) {
 		p->policy->ws_mode = (enum bh_ws_mode)o->ws_mode;
 		p->policy->ws_mode_loc.file = NULL;
@@ -610,6 +589,34 @@ int bh_prepare(const struct bh_cli_opts *o, char *const *argv,
 	if (!p->tier)
 		return -ENOTSUP;
 	bh_tmark("tier chosen");
+	/* The environment. */
+	bh_tmark("implicit rules");
+	r = bh_secrets_new(&p->secrets, err);
+	if (r)
+		return r;
+	r = bh_egress_prepare(&p->egress, p->policy,
+			      p->tier->id == BH_TIER_NAMESPACE, err);
+	if (r)
+		return r;
+	struct bh_env_own own[3 + BH_ARRAY_SIZE(p->egress.env)] = {
+		{"HOME", private_home ? p->priv_home : p->host_home},
+		{"TMPDIR", p->priv_tmp},
+		{"BULKHEAD_SESSION", p->session_id},
+	};
+	size_t n_own = 3;
+	for (size_t i = 0; i < p->egress.n_env; i++)
+		own[n_own++] = p->egress.env[i];
+	extern char **environ;
+	r = bh_env_build(p->policy, environ, own, n_own, p->secrets, &p->env,
+			 err);
+	if (r)
+		return r;
+	bh_tmark("environment built");
+	p->search_path = NULL;
+	for (size_t i = 0; i < p->env->n_entries; i++)
+		if (!strcmp(p->env->entries[i].name, "PATH"))
+			p->search_path = p->env->entries[i].value;
+
 	if (p->policy->ws_mode == BH_WS_OVERLAY) {
 		r = start_overlay(p, err);
 		if (r)
@@ -630,6 +637,8 @@ int bh_prepare(const struct bh_cli_opts *o, char *const *argv,
 	s->search_path = p->search_path;
 	s->session_id = p->session_id;
 	s->state_dir = p->state_dir;
+	s->proxy_port = p->egress.on ? p->egress.port : 0;
+	s->proxy_listen_fd = -1;
 	s->rundir = p->rundir;
 	s->report = bh_report_new(p->tier->name);
 	p->prepared = true;
@@ -677,6 +686,9 @@ void bh_prepared_cleanup(struct bh_prepared *p)
 		p->ws = NULL;
 	}
 	bh_ws_session_free(p->ws);
+	if (p->sess.proxy_listen_fd > 0)
+		close(p->sess.proxy_listen_fd);
+	bh_egress_release(&p->egress);
 	bh_env_result_free(p->env);
 	bh_secrets_free(p->secrets);
 	bh_policy_free(p->policy);

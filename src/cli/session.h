@@ -14,6 +14,7 @@
 #include "secrets/secrets.h"
 #include "tier/tier.h"
 #include "workspace/overlay.h"
+#include "net/egress.h"
 
 struct bh_cli_opts {
 	const char *profile;   /* -p; NULL = "default" */
@@ -50,6 +51,7 @@ struct bh_prepared {
 	struct bh_env_result *env;
 	const char *search_path;
 
+	struct bh_egress egress;  /* the proxy, when the policy allows hosts */
 	struct bh_ws_session *ws; /* overlay mode: the session kept for review */
 	bool keep_ws;             /* the command ran: keep it for review */
 

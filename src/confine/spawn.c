@@ -56,6 +56,7 @@ static const char *const stage_names[] = {
 	[BH_STAGE_MOUNT] = "root filesystem",
 	[BH_STAGE_CGROUP] = "join the session cgroup",
 	[BH_STAGE_TTY] = "terminal",
+	[BH_STAGE_EGRESS] = "egress proxy",
 };
 
 const char *bh_stage_name(enum bh_stage s)

@@ -40,6 +40,7 @@ enum bh_stage {
 	BH_STAGE_MOUNT,  /* namespace tier: building the root (detail: op) */
 	BH_STAGE_CGROUP, /* joining the session's cgroup */
 	BH_STAGE_TTY,    /* making the pty the controlling terminal */
+	BH_STAGE_EGRESS, /* namespace tier: the proxy's socket */
 };
 const char *bh_stage_name(enum bh_stage s);
 

@@ -222,6 +222,8 @@ pid_t bh_proxy_start(const struct bh_proxy_opts *o, struct bh_error **err)
 	struct bh_proxy *px = NULL;
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
 		_exit(1);
+	/* Named, so ps and tests can tell it from the supervisor. */
+	(void)prctl(PR_SET_NAME, "bulkhead-proxy", 0, 0, 0);
 	close_others(o);
 	int r = bh_proxy_new(o, &px, &e);
 	if (!r)

@@ -64,13 +64,15 @@ static void report_network(struct bh_session *s, int abi)
 	const struct bh_loc *loc = p->net_loc.file ? &p->net_loc : NULL;
 	if (abi >= 4)
 		bh_report_add(s->report, BH_RC_GUARD, BH_ENF_ENFORCED,
-			      "net none", loc, "landlock+seccomp",
+			      p->n_hosts ? "net (deny by default)" : "net none",
+			      loc, "landlock+seccomp",
 			      "TCP bind and connect denied by Landlock; UDP, "
 			      "raw, packet and other socket families refused "
 			      "by seccomp");
 	else
 		bh_report_add(s->report, BH_RC_GUARD, BH_ENF_ENFORCED,
-			      "net none", loc, "seccomp",
+			      p->n_hosts ? "net (deny by default)" : "net none",
+			      loc, "seccomp",
 			      "Landlock ABI %d has no TCP rules: every "
 			      "internet socket is refused by seccomp",
 			      abi);
@@ -83,12 +85,22 @@ static void report_network(struct bh_session *s, int abi)
 				: bh_xasprintf("net %s %s",
 					       h->allow ? "allow" : "deny",
 					       h->host);
-		if (h->allow)
+		if (h->allow && s->proxy_port && abi >= 4)
+			bh_report_add(s->report, BH_RC_GUARD, BH_ENF_DEGRADED,
+				      rule, &h->loc, "proxy+landlock",
+				      "only through bulkhead's proxy on "
+				      "127.0.0.1:%u (token required); Landlock "
+				      "cannot restrict the address, so port %u "
+				      "of any other host is reachable directly "
+				      "(tier namespace has no such gap)",
+				      s->proxy_port, s->proxy_port);
+		else if (h->allow)
 			bh_report_add(s->report, BH_RC_GUARD, BH_ENF_DEGRADED,
 				      rule, &h->loc, "none",
-				      "the egress proxy is not part of this "
-				      "build yet: no connection is allowed "
-				      "(fails closed)");
+				      "Landlock ABI %d cannot allow one TCP "
+				      "port: no connection is allowed (fails "
+				      "closed)",
+				      abi);
 		else
 			bh_report_add(s->report, BH_RC_GUARD, BH_ENF_ENFORCED,
 				      rule, &h->loc, "landlock+seccomp",
@@ -170,6 +182,7 @@ static int kernel_prepare(struct bh_session *s, struct bh_error **err)
 	int n_groups = s->set_ids ? 0 : getgroups(256, groups);
 	struct bh_landlock_opts lo = {
 		.net_restrict = true,
+		.connect_port = (uint16_t)s->proxy_port,
 		.scope = true,
 		.uid = s->set_ids ? s->uid : getuid(),
 		.gid = s->set_ids ? s->gid : getgid(),

@@ -39,6 +39,7 @@
 #include "confine/rootfs.h"
 #include "confine/seccomp.h"
 #include "confine/spawn.h"
+#include "net/egress.h"
 #include "core/timing.h"
 #include "core/util.h"
 #include "tier/tier.h"
@@ -135,13 +136,13 @@ static void report_ns(struct bh_session *s)
 		const struct bh_host_rule *h = &p->hosts[i];
 		cleanup_free char *rule = bh_xasprintf(
 			"net %s %s", h->allow ? "allow" : "deny", h->host);
-		bh_report_add(r, BH_RC_GUARD,
-			      h->allow ? BH_ENF_DEGRADED : BH_ENF_ENFORCED,
-			      rule, &h->loc, "netns",
-			      h->allow ? "the egress proxy is not part of this "
-					 "build yet: no connection is allowed "
-					 "(fails closed)"
-				       : "every host is denied");
+		bh_report_add(r, BH_RC_GUARD, BH_ENF_ENFORCED, rule, &h->loc,
+			      h->allow ? "proxy+netns" : "netns",
+			      h->allow ? "only through bulkhead's proxy, "
+					 "reached on the sandbox's own "
+					 "127.0.0.1:3128: the network namespace "
+					 "has no other way out"
+				       : "denied by the proxy");
 	}
 	bh_report_add(r, BH_RC_GUARD, BH_ENF_ENFORCED, "unix sockets", NULL,
 		      "mount+netns",
@@ -323,7 +324,7 @@ static __attribute__((noreturn)) void init_loop(pid_t cmd, int status_fd)
 
 static __attribute__((noreturn)) void
 init_main(struct bh_session *s, struct ns_state *k, int efd, int go_rd,
-	  int status_wr, pid_t supervisor)
+	  int status_wr, int egress_sock, pid_t supervisor)
 {
 	/* getppid() is 0 here (the parent is outside the pid namespace):
 	 * a supervisor that died before the prctl is noticed by EOF on the
@@ -362,6 +363,18 @@ init_main(struct bh_session *s, struct ns_state *k, int efd, int go_rd,
 	if (sethostname("bulkhead", 8) != 0)
 		init_fail(efd, BH_STAGE_USERNS, errno, -1);
 	loopback_up();
+	if (egress_sock >= 0) {
+		/* The proxy's socket, made here so it lives in the sandbox's
+		 * network namespace; the proxy outside accepts on it.  The
+		 * command starts only once the proxy runs. */
+		int er = bh_egress_send_listener(egress_sock);
+		if (er)
+			init_fail(efd, BH_STAGE_EGRESS, -er, -1);
+		char up;
+		if (read(egress_sock, &up, 1) != 1 || up != 'P')
+			init_fail(efd, BH_STAGE_EGRESS, EPIPE, -1);
+		close(egress_sock);
+	}
 
 	bh_tmark("init: identity");
 	int failed_op = -1;
@@ -449,9 +462,12 @@ static int ns_launch(struct bh_session *s, pid_t *pid,
 	if (geteuid() == 0 && setgroups(0, NULL) != 0)
 		return bh_error_sys(err, errno, "setgroups");
 
-	int ep[2], gp[2], sp[2];
+	int ep[2], gp[2], sp[2], xp[2] = {-1, -1};
 	if (pipe2(ep, O_CLOEXEC) || pipe2(gp, O_CLOEXEC) || pipe2(sp, O_CLOEXEC))
 		return bh_error_sys(err, errno, "pipe");
+	if (s->proxy_port &&
+	    socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, xp) != 0)
+		return bh_error_sys(err, errno, "socketpair");
 	pid_t supervisor = getpid();
 	bh_tmark("clone");
 	pid_t child = (pid_t)syscall(SYS_clone, NS_FLAGS | SIGCHLD, NULL, NULL,
@@ -466,11 +482,15 @@ static int ns_launch(struct bh_session *s, pid_t *pid,
 		close(ep[0]);
 		close(gp[1]);
 		close(sp[0]);
-		init_main(s, k, ep[1], gp[0], sp[1], supervisor);
+		if (xp[0] >= 0)
+			close(xp[0]);
+		init_main(s, k, ep[1], gp[0], sp[1], xp[1], supervisor);
 	}
 	close(ep[1]);
 	close(gp[0]);
 	close(sp[1]);
+	if (xp[1] >= 0)
+		close(xp[1]);
 	k->status_rd = sp[0];
 	*pid = child;
 
@@ -509,6 +529,18 @@ static int ns_launch(struct bh_session *s, pid_t *pid,
 	bh_tmark("maps written");
 	(void)!write(gp[1], "g", 1);
 	close(gp[1]);
+	if (xp[0] >= 0) {
+		/* EOF here means init failed before it could send: its
+		 * reason follows on the status pipe. */
+		int lfd = bh_egress_recv_listener(xp[0]);
+		if (lfd >= 0) {
+			s->proxy_listen_fd = lfd;
+			if (s->egress_ready &&
+			    s->egress_ready(s, lfd, s->egress_ctx) == 0)
+				(void)!write(xp[0], "P", 1);
+		}
+		close(xp[0]);
+	}
 
 	struct bh_spawn_failure f = {0};
 	ssize_t n;

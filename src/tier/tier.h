@@ -39,6 +39,17 @@ struct bh_session {
 	const char *ws_work;
 	const char *session_id;
 	const char *state_dir;    /* hidden from the sandbox; journals */
+	/* Egress: the port the sandbox reaches its proxy on (127.0.0.1), 0
+	 * for none.  The namespace tier's launch() sets proxy_listen_fd to
+	 * the listening socket its init made inside the sandbox's network
+	 * namespace (owned by the caller from then on). */
+	unsigned proxy_port;
+	int proxy_listen_fd;
+	/* Called by a tier that makes the proxy's socket during launch, once
+	 * it exists and before the command can run: the caller starts the
+	 * proxy on it.  Non-zero stops the launch (fail closed). */
+	int (*egress_ready)(struct bh_session *s, int listen_fd, void *ctx);
+	void *egress_ctx;
 	const char *rundir;       /* the session's private host directory */
 
 	struct bh_report *report; /* filled by prepare() */

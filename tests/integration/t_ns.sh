@@ -77,6 +77,13 @@ test_ns_supervisor_sigkill_leaves_nothing() {
 		fail "journal entries left: $(ls "$T/home/.local/state/bulkhead/journal/")"
 	rundirs_after=$(ls -d /tmp/bulkhead-* 2>/dev/null | wc -l)
 	[ "$rundirs_after" -lt "$rundirs_during" ] || fail "private directory of the killed session left in /tmp"
+	if [ "$MODE" = root ]; then
+		for h in /sys/fs/cgroup/*/bulkhead /sys/fs/cgroup/bulkhead; do
+			[ -d "$h" ] || continue
+			left=$(find "$h" -mindepth 1 -maxdepth 1 -type d -name "*-*" 2>/dev/null)
+			[ -z "$left" ] || fail "session cgroup left after SIGKILL: $left"
+		done
+	fi
 }
 
 test_ns_workspace_top_stays_creatable_in_git_repo() {
