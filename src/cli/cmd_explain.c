@@ -13,6 +13,7 @@
 #include "cli/cli.h"
 #include "cli/session.h"
 #include "core/util.h"
+#include "net/hygiene.h"
 
 static const char explain_help[] =
 	"usage: bulkhead explain [-p PROFILE] [-t TIER] [-w DIR] [--strict] "
@@ -57,8 +58,24 @@ int bh_cmd_explain(int argc, char **argv)
 	struct bh_error *refusal = NULL;
 	bh_report_check(p.sess.report, o.strict || p.policy->strict, &refusal);
 
+	/* Allowed hosts that let data out by design. */
+	json_t *warnings = json_array();
+	for (size_t i = 0; i < p.policy->n_hosts; i++) {
+		const struct bh_host_rule *h = &p.policy->hosts[i];
+		const char *why = h->allow ? bh_net_hygiene(h->host) : NULL;
+		if (why)
+			json_array_append_new(
+				warnings,
+				json_pack("{s:s,s:s,s:s,s:i,s:i}", "host",
+					  h->host, "warning", why, "file",
+					  h->loc.file ? h->loc.file : "",
+					  "line", (int)h->loc.line, "col",
+					  (int)h->loc.col));
+	}
+
 	if (o.json) {
 		json_t *root = json_object();
+		json_object_set(root, "warnings", warnings);
 		char hash[65];
 		bh_policy_hash(p.policy, hash);
 		json_object_set_new(root, "policy", bh_policy_to_json(p.policy));
@@ -97,11 +114,28 @@ int bh_cmd_explain(int argc, char **argv)
 			       p.tier->name, p.tier_note);
 		cleanup_free char *rep = bh_report_format_text(p.sess.report);
 		fputs(rep, stdout);
+		size_t wi;
+		json_t *w;
+		json_array_foreach(warnings, wi, w)
+		{
+			if (!wi)
+				printf("\nallowlist warnings (data can leave "
+				       "through these by design):\n");
+			printf("  %s:%lld:%lld: net allow %s: %s\n",
+			       json_string_value(json_object_get(w, "file")),
+			       (long long)json_integer_value(
+				       json_object_get(w, "line")),
+			       (long long)json_integer_value(
+				       json_object_get(w, "col")),
+			       json_string_value(json_object_get(w, "host")),
+			       json_string_value(json_object_get(w, "warning")));
+		}
 		if (refusal)
 			printf("\nlaunch: REFUSED: %s\n", refusal->msg);
 		else
 			printf("\nlaunch: allowed\n");
 	}
+	json_decref(warnings);
 	int status = refusal ? 3 : 0;
 	bh_error_free(refusal);
 	bh_prepared_cleanup(&p);

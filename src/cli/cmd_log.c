@@ -438,10 +438,53 @@ static void describe_other(struct bh_strbuf *sb, const json_t *r)
 	bh_strbuf_putc(sb, '\n');
 }
 
+static bool is_net(const json_t *r, const char *decision)
+{
+	const char *event = jstr(r, "event");
+	const char *d = jstr(r, "decision");
+	return event && !strcmp(event, "net") && d && !strcmp(d, decision);
+}
+
+/*
+ * The hosts the proxy refused come first, one line each with the reason
+ * and the rule to add, so a user sees at once why a tool failed and what
+ * to allow (issue 4, item 5); the allowed ones are summed up.
+ */
+static void describe_net(struct bh_strbuf *sb, const json_t *records)
+{
+	size_t i, denied = 0, allowed = 0;
+	json_t *r;
+	for (i = 0; (r = json_array_get(records, i)); i++) {
+		if (is_net(r, "allow"))
+			allowed++;
+		if (!is_net(r, "deny"))
+			continue;
+		if (!denied++)
+			bh_strbuf_puts(sb, "denied hosts (first):\n");
+		bh_strbuf_puts(sb, "  ");
+		put_safe(sb, jstr(r, "host"));
+		bh_strbuf_printf(sb, ":%lld", jint(r, "port"));
+		put_opt(sb, "  ", jstr(r, "reason"), "");
+		const char *host = jstr(r, "host");
+		if (host && strncmp(jstr(r, "reason") ? jstr(r, "reason") : "",
+				    "no rule", 7) == 0) {
+			bh_strbuf_puts(sb, "  (to allow: net allow ");
+			put_safe(sb, host);
+			bh_strbuf_puts(sb, ")");
+		}
+		bh_strbuf_putc(sb, '\n');
+	}
+	if (allowed || denied)
+		bh_strbuf_printf(sb, "network: %zu connection%s allowed, %zu "
+				     "denied\n",
+				 allowed, allowed == 1 ? "" : "s", denied);
+}
+
 static void print_session(const char *id, const json_t *records)
 {
 	struct bh_strbuf sb = BH_STRBUF_INIT;
 	field(&sb, "session", id);
+	describe_net(&sb, records);
 	size_t i;
 	json_t *r;
 	bool ended = false;
@@ -452,6 +495,9 @@ static void print_session(const char *id, const json_t *records)
 		} else if (event && strcmp(event, "end") == 0) {
 			describe_end(&sb, r);
 			ended = true;
+		} else if (event && strcmp(event, "net") == 0 &&
+			   is_net(r, "allow")) {
+			continue; /* summed up above */
 		} else {
 			describe_other(&sb, r);
 		}

@@ -38,6 +38,22 @@ test_egress_denied_and_direct_refused() {
 	run_bh log --json
 	expect_contains "$OUT" '"host":"example.invalid"'
 	expect_contains "$OUT" '"decision":"deny"'
+	sid=$(printf '%s\n' "$OUT" | sed -n 's/.*"session":"\([^"]*\)".*/\1/p' | tail -n1)
+	run_bh log --session "$sid"
+	expect_contains "$OUT" "denied hosts (first):"
+	expect_contains "$OUT" "net allow example.invalid"
+}
+
+test_egress_explain_warns_about_exfiltration_hosts() {
+	printf 'include default\nnet allow pypi.org gist.github.com *.s3.amazonaws.com\n' > "$T/w.profile"
+	run_bh explain -p "$T/w.profile" -t "$TIER"
+	expect_contains "$OUT" "allowlist warnings"
+	expect_contains "$OUT" "net allow gist.github.com"
+	expect_contains "$OUT" "net allow *.s3.amazonaws.com"
+	expect_not_contains "$OUT" "net allow pypi.org:"
+	run_bh explain -p "$T/w.profile" -t "$TIER" --json
+	n=$(python3 -c 'import json,sys; print(len(json.loads(sys.argv[1])["warnings"]))' "$OUT")
+	expect_eq "$n" 2 "warnings in --json"
 }
 
 test_egress_dead_proxy_means_no_network() {
