@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/session.h"
 #include "core/fsutil.h"
 #include "core/util.h"
 #include "net/proxy.h"
@@ -43,29 +44,6 @@ static const char proxy_help[] =
 	"  --log FILE|-      one JSON line per connection (default -: stdout)\n"
 	"\n"
 	"Stops on SIGINT or SIGTERM.  docs/network.md describes the proxy.\n";
-
-static int read_profile(void *ctx, const char *name, char **text,
-			char **display, struct bh_error **err)
-{
-	(void)ctx;
-	size_t len;
-	if (name[0] != '/')
-		return bh_error_set(err, BH_EK_PROFILE, ENOENT,
-				    "no profile '%s' (not built in, not an "
-				    "absolute path)",
-				    name);
-	int r = bh_read_file(name, 1 << 20, text, &len, err);
-	if (r)
-		return r;
-	if (strlen(*text) != len) {
-		free(*text);
-		*text = NULL;
-		return bh_error_set(err, BH_EK_PROFILE, EINVAL,
-				    "%s: profile contains a NUL byte", name);
-	}
-	*display = bh_xstrdup(name);
-	return 0;
-}
 
 static int bind_listen(const char *spec, struct bh_error **err)
 {
@@ -179,19 +157,8 @@ int bh_cmd_proxy(int argc, char **argv)
 		.home = home && home[0] == '/' ? home : "/",
 		.tmpdir = "/tmp",
 	};
-	cleanup_free char *abs = NULL;
-	if (strchr(profile, '/') && profile[0] != '/') {
-		abs = realpath(profile, NULL);
-		if (!abs) {
-			fprintf(stderr, "bulkhead: profile %s: %s\n", profile,
-				strerror(errno));
-			return 2;
-		}
-		profile = abs;
-	}
-	struct bh_profile_reader reader = {.read = read_profile};
 	struct bh_policy *pol = NULL;
-	if (bh_policy_load(profile, &vars, &reader, &pol, &err))
+	if (bh_cli_load_profile(profile, &vars, &pol, &err))
 		return bh_cli_fail(err);
 
 	int log_fd = 1;

@@ -199,6 +199,30 @@ static int read_profile(void *vctx, const char *name, char **text,
 	return 0;
 }
 
+int bh_cli_load_profile(const char *spec, const struct bh_policy_vars *vars,
+			struct bh_policy **out, struct bh_error **err)
+{
+	const char *xdg_cfg = getenv("XDG_CONFIG_HOME");
+	cleanup_free char *cfg =
+		(xdg_cfg && xdg_cfg[0] == '/')
+			? bh_xstrdup(xdg_cfg)
+			: bh_xasprintf("%s/.config", vars->home);
+	struct reader_ctx rctx = {.config_dir = cfg};
+	struct bh_profile_reader reader = {.read = read_profile, .ctx = &rctx};
+	/* A relative path with a slash is the user's explicit choice: made
+	 * absolute here, never looked up in the workspace implicitly. */
+	cleanup_free char *spec_abs = NULL;
+	if (strchr(spec, '/') && spec[0] != '/') {
+		spec_abs = realpath(spec, NULL);
+		if (!spec_abs)
+			return bh_error_set(err, BH_EK_PROFILE, errno,
+					    "profile %s: %s", spec,
+					    strerror(errno));
+		spec = spec_abs;
+	}
+	return bh_policy_load(spec, vars, &reader, out, err);
+}
+
 static char *host_home(void)
 {
 	const char *h = getenv("HOME");
@@ -537,30 +561,14 @@ int bh_prepare(const struct bh_cli_opts *o, char *const *argv,
 		return r;
 
 	/* The policy. */
-	const char *xdg_cfg = getenv("XDG_CONFIG_HOME");
-	cleanup_free char *cfg =
-		(xdg_cfg && xdg_cfg[0] == '/')
-			? bh_xstrdup(xdg_cfg)
-			: bh_xasprintf("%s/.config", p->host_home);
-	struct reader_ctx rctx = {.config_dir = cfg};
-	struct bh_profile_reader reader = {.read = read_profile, .ctx = &rctx};
 	struct bh_policy_vars vars = {
 		.workspace = p->workspace,
 		.home = p->host_home,
 		.tmpdir = p->priv_tmp,
 	};
-	const char *spec = o->profile ? o->profile : "default";
-	cleanup_free char *spec_abs = NULL;
-	if (strchr(spec, '/') && spec[0] != '/') {
-		spec_abs = realpath(spec, NULL);
-		if (!spec_abs)
-			return bh_error_set(err, BH_EK_PROFILE, errno,
-					    "profile %s: %s", spec,
-					    strerror(errno));
-		spec = spec_abs;
-	}
 	bh_tmark("policy loaded");
-	r = bh_policy_load(spec, &vars, &reader, &p->policy, err);
+	r = bh_cli_load_profile(o->profile ? o->profile : "default", &vars,
+				&p->policy, err);
 	if (r)
 		return r;
 	r = bh_seccomp_validate(p->policy, err);

@@ -79,6 +79,12 @@ int bh_prepare(const struct bh_cli_opts *o, char *const *argv,
 /* Releases the tier, removes the private directories, frees everything. */
 void bh_prepared_cleanup(struct bh_prepared *p);
 
+/* Loads profile `spec` as every subcommand does: built-ins, then
+ * ~/.config/bulkhead/profiles/NAME.profile, then a path (DESIGN.md
+ * settled question 11). */
+int bh_cli_load_profile(const char *spec, const struct bh_policy_vars *vars,
+			struct bh_policy **out, struct bh_error **err);
+
 /* Loads (creating on first use) the per-user fingerprint key. */
 int bh_load_key(const char *state_dir, unsigned char key[32],
 		struct bh_error **err);
