@@ -61,7 +61,9 @@ test_ns_supervisor_sigkill_leaves_nothing() {
 	(bh run -q -t "$TIER" -- sh -c "setsid sleep $marker & sleep $marker" >/dev/null 2>&1 &)
 	for _ in $(seq 1 100); do pgrep -f "^sleep $marker" >/dev/null && break; sleep 0.05; done
 	pgrep -f "^sleep $marker" >/dev/null || { fail "sandbox never started"; return; }
-	rundirs_during=$(ls -d /tmp/bulkhead-* 2>/dev/null | wc -l)
+	# The killed session's private directory, as its journal names it.
+	rundir=$(cat "$T"/home/.local/state/bulkhead/journal/*.rundir 2>/dev/null | head -n1)
+	[ -n "$rundir" ] && [ -d "$rundir" ] || fail "no journaled private directory during the session"
 	pkill -9 -f "bulkhead run -q -t $TIER -- sh -c setsid sleep $marker"
 	for _ in $(seq 1 100); do pgrep -f "sleep $marker" >/dev/null || break; sleep 0.05; done
 	if pgrep -f "sleep $marker" >/dev/null; then
@@ -75,8 +77,7 @@ test_ns_supervisor_sigkill_leaves_nothing() {
 	done
 	ls "$T/home/.local/state/bulkhead/journal/" 2>/dev/null | grep -q . &&
 		fail "journal entries left: $(ls "$T/home/.local/state/bulkhead/journal/")"
-	rundirs_after=$(ls -d /tmp/bulkhead-* 2>/dev/null | wc -l)
-	[ "$rundirs_after" -lt "$rundirs_during" ] || fail "private directory of the killed session left in /tmp"
+	[ -z "$rundir" ] || [ ! -e "$rundir" ] || fail "private directory $rundir of the killed session left behind"
 	if [ "$MODE" = root ]; then
 		for h in /sys/fs/cgroup/*/bulkhead /sys/fs/cgroup/bulkhead; do
 			[ -d "$h" ] || continue
