@@ -293,6 +293,7 @@ struct supervisor {
 	struct bh_strbuf log_buf;
 	struct bh_audit *audit;
 	size_t net_denied;
+	pid_t parent; /* who started us: when it is gone, we end too */
 };
 
 /* The proxy's decision records go to the audit log as they come: the
@@ -379,6 +380,12 @@ static void handle_signals(struct supervisor *sv)
 			kill(-sv->child, sig);
 			kill(sv->child, sig);
 		}
+	}
+	/* Our parent died (PR_SET_PDEATHSIG sent the SIGTERM above): the
+	 * session ends with it, whatever the command does with SIGTERM. */
+	if (sv->parent && getppid() != sv->parent && sv->child > 0) {
+		kill(-sv->child, SIGKILL);
+		kill(sv->child, SIGKILL);
 	}
 }
 
@@ -586,6 +593,11 @@ int bh_cmd_run(int argc, char **argv)
 
 	/* Orphans of the command come to us, so nothing outlives it. */
 	(void)prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+	/* When whoever started us dies (the agent, a closed terminal's
+	 * shell), tear down as on SIGTERM: it is forwarded and the normal
+	 * end follows (DESIGN.md decision 3). */
+	pid_t parent = getppid();
+	(void)prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0);
 	sigset_t block, old;
 	sigemptyset(&block);
 	int sigs[] = {SIGCHLD, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1,
@@ -593,11 +605,14 @@ int bh_cmd_run(int argc, char **argv)
 	for (size_t i = 0; i < BH_ARRAY_SIZE(sigs); i++)
 		sigaddset(&block, sigs[i]);
 	sigprocmask(SIG_BLOCK, &block, &old);
+	if (getppid() != parent)
+		raise(SIGTERM); /* it died before the prctl: pending, handled */
 
 	struct supervisor sv = {.t0 = t0, .pty = NULL};
 	sv.sfd = signalfd(-1, &block, SFD_NONBLOCK | SFD_CLOEXEC);
 	sv.log_rd = -1;
 	sv.audit = audit;
+	sv.parent = parent;
 	sv.wake = epoll_create1(EPOLL_CLOEXEC);
 	if (sv.sfd < 0 || sv.wake < 0) {
 		bh_error_sys(&err, errno, "signalfd");
@@ -740,9 +755,13 @@ int bh_cmd_run(int argc, char **argv)
 				p.session_id);
 	}
 	bh_audit_close(audit);
-	sigprocmask(SIG_SETMASK, &old, NULL);
 	bh_tmark("end logged");
+	/* Tear down with the signals still blocked: a Ctrl-C or a hangup
+	 * arriving now must not kill us halfway through the cleanup. */
 	bh_prepared_cleanup(&p);
 	bh_tmark("cleaned up");
+	/* The mask stays: we exit now, and a signal left pending must not
+	 * replace the command's status. */
+	(void)old;
 	return out.exit_code;
 }

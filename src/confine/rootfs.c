@@ -39,6 +39,7 @@ struct plan_ctx {
 	size_t cap;
 	struct bh_report *rep;
 	FILE *journal;
+	const char *journal_dir;
 	char **pending; /* "f PATH" / "d PATH" placeholders to create */
 	size_t n_pending;
 	struct bh_error **err;
@@ -152,16 +153,29 @@ static int plan_placeholder(struct plan_ctx *c, const char *path, char **made)
 	return 0;
 }
 
+/* The directory at path, reached without following any symlink: the
+ * workspace may have changed since the plan (another session, a host
+ * process), and a link there must not move a create or remove into the
+ * host.  fd or -errno. */
+static int open_parent_nofollow(const char *dir)
+{
+	struct bh_open_how how = {
+		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+		.resolve = BH_RESOLVE_NO_SYMLINKS | BH_RESOLVE_NO_MAGICLINKS,
+	};
+	long fd = syscall(__NR_openat2, AT_FDCWD, dir, &how, sizeof(how));
+	return fd < 0 ? -errno : (int)fd;
+}
+
 static int create_one(const char *type, const char *path)
 {
 	cleanup_free char *dir = bh_xstrdup(path);
 	char *slash = strrchr(dir, '/');
 	*slash = '\0';
 	const char *name = slash + 1;
-	int pfd = open(*dir ? dir : "/",
-		       O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int pfd = open_parent_nofollow(*dir ? dir : "/");
 	if (pfd < 0)
-		return -errno;
+		return pfd;
 	int r;
 	if (type[0] == 'f') {
 		int fd = openat(pfd, name,
@@ -191,6 +205,8 @@ static int create_placeholders(struct plan_ctx *c)
 	}
 	for (size_t i = 0; i < c->n_pending; i++) {
 		int r = create_one(c->pending[i], c->pending[i] + 2);
+		if (r == -EEXIST)
+			r = 0; /* adopted from another live session */
 		if (r)
 			return bh_error_sys(c->err, -r,
 					    "creating the placeholder %s for a "
@@ -199,6 +215,9 @@ static int create_placeholders(struct plan_ctx *c)
 	}
 	return 0;
 }
+
+static bool listed_by_live_session(const char *journal_dir,
+				   const char *own_journal, const char *path);
 
 static bool restricts(const struct bh_fsnode *n)
 {
@@ -293,6 +312,15 @@ static int walk_protect(struct plan_ctx *c, const struct bh_fsnode *n,
 		       made);
 	} else {
 		report(c, n, BH_ENF_ENFORCED, "bound read-only over itself");
+		/* Another live session's placeholder: list it in our
+		 * journal too, so whichever session ends last removes it. */
+		if (c->journal_dir &&
+		    listed_by_live_session(c->journal_dir, NULL, n->path))
+			bh_strv_push(&c->pending, &c->n_pending,
+				     bh_xasprintf("%c %s",
+						  S_ISDIR(sb.st_mode) ? 'd'
+								      : 'f',
+						  n->path));
 	}
 	struct bh_mop *op = add_op(c, BH_MOP_REBIND, at);
 	op->ro = true;
@@ -421,8 +449,12 @@ int bh_rootfs_plan(const struct bh_fsplan *fs, const char *journal_dir,
 		   struct bh_error **err)
 {
 	struct bh_rootfs_plan *p = bh_xcalloc(1, sizeof(*p));
-	struct plan_ctx c = {
-		.ids = ids, .ov = overlay, .p = p, .rep = rep, .err = err};
+	struct plan_ctx c = {.ids = ids,
+			     .ov = overlay,
+			     .p = p,
+			     .rep = rep,
+			     .err = err,
+			     .journal_dir = journal_dir};
 	if (overlay)
 		p->overlay = *overlay;
 	if (journal_dir) {
@@ -477,17 +509,74 @@ void bh_rootfs_plan_free(struct bh_rootfs_plan *p)
 	free(p);
 }
 
-/* Removes one placeholder if it is still what we made: an empty
- * directory or an empty file. */
-static void remove_placeholder(const char *type, const char *path)
+/* Whether a journal of another live session lists path: then that
+ * session's read-only mount sits on it, and removing it here would
+ * detach that mount in the other mount namespace (rmdir of a mount point
+ * elsewhere succeeds).  The last session out removes it. */
+static bool listed_by_live_session(const char *journal_dir,
+				   const char *own_journal, const char *path)
 {
-	struct stat st;
-	if (lstat(path, &st) != 0)
+	DIR *d = opendir(journal_dir);
+	if (!d)
+		return false;
+	bool found = false;
+	struct dirent *de;
+	while (!found && (de = readdir(d)) != NULL) {
+		const char *suffix = strstr(de->d_name, ".placeholders");
+		if (!suffix || suffix[13])
+			continue;
+		const char *dot = memrchr(de->d_name, '.',
+					  (size_t)(suffix - de->d_name));
+		int pid = dot ? atoi(dot + 1) : 0;
+		if (pid <= 0 || (kill(pid, 0) != 0 && errno != EPERM))
+			continue;
+		cleanup_free char *j =
+			bh_xasprintf("%s/%s", journal_dir, de->d_name);
+		if (own_journal && !strcmp(j, own_journal))
+			continue;
+		FILE *f = fopen(j, "re");
+		if (!f)
+			continue;
+		char line[8192];
+		while (!found && fgets(line, sizeof(line), f)) {
+			line[strcspn(line, "\n")] = '\0';
+			found = strlen(line) > 2 && !strcmp(line + 2, path);
+		}
+		fclose(f);
+	}
+	closedir(d);
+	return found;
+}
+
+/* Removes one placeholder if it is still what we made (an empty
+ * directory or an empty file) and no other live session uses it. */
+static void remove_placeholder(const char *journal, const char *type,
+			       const char *path)
+{
+	cleanup_free char *jdir = bh_xstrdup(journal);
+	char *js = strrchr(jdir, '/');
+	if (js)
+		*js = '\0';
+	if (listed_by_live_session(jdir, journal, path))
 		return;
-	if (!strcmp(type, "d") && S_ISDIR(st.st_mode))
-		(void)rmdir(path); /* fails, and keeps it, if not empty */
-	else if (!strcmp(type, "f") && S_ISREG(st.st_mode) && st.st_size == 0)
-		(void)unlink(path);
+	cleanup_free char *dir = bh_xstrdup(path);
+	char *slash = strrchr(dir, '/');
+	if (!slash)
+		return;
+	*slash = '\0';
+	int pfd = open_parent_nofollow(*dir ? dir : "/");
+	if (pfd < 0)
+		return;
+	const char *name = slash + 1;
+	struct stat st;
+	if (fstatat(pfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (!strcmp(type, "d") && S_ISDIR(st.st_mode))
+			(void)unlinkat(pfd, name, AT_REMOVEDIR); /* only if empty */
+		else if (!strcmp(type, "f") && S_ISREG(st.st_mode) &&
+			 st.st_size == 0)
+			(void)unlinkat(pfd, name, 0);
+	}
+	close(pfd);
 }
 
 static void replay_journal(const char *journal)
@@ -499,7 +588,7 @@ static void replay_journal(const char *journal)
 	while (fgets(line, sizeof(line), f)) {
 		line[strcspn(line, "\n")] = '\0';
 		if (strlen(line) > 2 && line[1] == ' ')
-			remove_placeholder(line[0] == 'f' ? "f" : "d",
+			remove_placeholder(journal, line[0] == 'f' ? "f" : "d",
 					   line + 2);
 	}
 	fclose(f);

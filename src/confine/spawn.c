@@ -103,6 +103,11 @@ static int cloexec_all(void)
 {
 	if (syscall(__NR_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
 		return 0;
+	/* Only a kernel without it (pre-5.11) takes the slow way; any other
+	 * failure (a profile that denied close_range) stops the launch
+	 * rather than leave descriptors open. */
+	if (errno != ENOSYS && errno != EINVAL)
+		return -1;
 	/* Pre-5.11 kernels: walk the descriptor table. */
 	struct rlimit rl;
 	int max = getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < 65536

@@ -88,3 +88,22 @@ test_setup_failure_names_the_step() {
 	run_bh log --json --last 1
 	expect_contains "$OUT" '"stage":"resource limits"'
 }
+
+test_parent_death_ends_the_session() {
+	# The agent that started bulkhead dies: the sandbox goes with it,
+	# even a command that ignores SIGTERM.
+	marker=$((9000 + RANDOM % 900)).5
+	bh_sh="cd $T/ws && exec env -i HOME=$T/home PATH=/usr/bin:/bin"
+	who=""
+	[ "$MODE" = user ] && who="setpriv --reuid=65534 --regid=65534 --clear-groups"
+	sh -c "$who sh -c '$bh_sh $BH_BIN run -q -t $TIER -- sh -c \"trap \\\"\\\" TERM; sleep $marker\" & while ! pgrep -f \"^sleep $marker\" >/dev/null; do sleep 0.05; done; touch $T/ws/started; kill -9 \$\$'" >/dev/null 2>&1 &
+	agent=$!
+	for _ in $(seq 1 200); do [ -e "$T/ws/started" ] && break; sleep 0.05; done
+	[ -e "$T/ws/started" ] || { fail "the sandboxed command never started"; kill -9 $agent 2>/dev/null; return; }
+	wait $agent
+	for _ in $(seq 1 100); do pgrep -f "^sleep $marker" >/dev/null || break; sleep 0.05; done
+	if pgrep -f "^sleep $marker" >/dev/null; then
+		pkill -9 -f "sleep $marker"
+		fail "the sandbox outlived the process that started bulkhead"
+	fi
+}
