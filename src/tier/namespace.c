@@ -23,6 +23,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
@@ -33,6 +34,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "confine/compat.h"
 #include "confine/fsplan.h"
 #include "confine/landlock.h"
 #include "confine/limits.h"
@@ -322,6 +324,32 @@ static __attribute__((noreturn)) void init_loop(pid_t cmd, int status_fd)
 	_exit(0);
 }
 
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	return (x > y) - (x < y);
+}
+
+/* init came from the supervisor by clone without exec: it holds the
+ * supervisor's descriptors (the audit log, the terminal's master side,
+ * cgroup files).  The command cannot reach them, but init keeps only
+ * what it uses. */
+static void close_inherited(int a, int b, int c, int d)
+{
+	int keep[] = {0, 1, 2, a, b, c, d};
+	qsort(keep, BH_ARRAY_SIZE(keep), sizeof(int), cmp_int);
+	int next = 0;
+	for (size_t i = 0; i < BH_ARRAY_SIZE(keep); i++) {
+		if (keep[i] < next)
+			continue;
+		if (keep[i] > next)
+			(void)syscall(__NR_close_range, (unsigned)next,
+				      (unsigned)keep[i] - 1, 0);
+		next = keep[i] + 1;
+	}
+	(void)syscall(__NR_close_range, (unsigned)next, ~0U, 0);
+}
+
 static __attribute__((noreturn)) void
 init_main(struct bh_session *s, struct ns_state *k, int efd, int go_rd,
 	  int status_wr, int egress_sock, pid_t supervisor)
@@ -337,6 +365,8 @@ init_main(struct bh_session *s, struct ns_state *k, int efd, int go_rd,
 		init_fail(efd, BH_STAGE_USERNS, EPIPE, -1);
 	close(go_rd);
 	bh_tmark("init: go");
+	close_inherited(efd, status_wr, egress_sock,
+			s->pty ? bh_pty_slave_fd(s->pty) : -1);
 
 	if (s->ws_upper) {
 		struct bh_rootfs_overlay *ov = &k->rootfs->overlay;
