@@ -48,6 +48,8 @@
 #define HANDSHAKE_MS 30000     /* head, SOCKS handshake, DNS, connect, hello */
 #define DNS_NAMES_PER_MINUTE 32
 #define DEFAULT_MAX_CONNS 4096
+#define PIPE_SZ (1 << 20)      /* asked for; the kernel may grant less */
+#define FD_RESERVE 64          /* listeners, epoll, signalfd, resolver */
 
 /* epoll data: the top two bits say what the rest is. */
 #define TAG_MASK (3ull << 62)
@@ -76,6 +78,15 @@ struct buf {
 	size_t off, len; /* data is p[off..len) */
 };
 
+/* One direction's splice() pipe, opened on the first relayed read. */
+struct relay_pipe {
+	int r, w;    /* -1 until opened */
+	size_t len;  /* bytes in the pipe */
+	size_t cap;
+	bool full;   /* a splice into it found no room: wait for a drain */
+	bool off;    /* copy through the buffer instead, for good */
+};
+
 struct conn {
 	uint32_t slot, gen;
 	int cfd, ofd;
@@ -84,6 +95,7 @@ struct conn {
 	uint32_t cmask, omask; /* epoll masks, valid when creg/oreg */
 	bool creg, oreg;
 	struct buf up, down;   /* client->origin, origin->client */
+	struct relay_pipe pup, pdown; /* newer bytes than up/down hold */
 	bool c_eof, o_eof, up_shut, down_shut;
 	uint64_t up_limit; /* plain HTTP: body bytes left to forward */
 	bool host_known;
@@ -112,6 +124,7 @@ struct bh_proxy {
 	uint32_t n_slots, n_used;
 	uint32_t *free_slots;
 	uint32_t n_free;
+	uint32_t pipe_fds, pipe_fd_budget;
 	bool stop;
 };
 
@@ -172,6 +185,7 @@ static struct conn *conn_new(struct bh_proxy *px, int cfd)
 	c->gen = ++px->gens[slot];
 	c->cfd = cfd;
 	c->ofd = -1;
+	c->pup.r = c->pup.w = c->pdown.r = c->pdown.w = -1;
 	c->start_ms = now_ms();
 	c->deadline_ms = c->start_ms + HANDSHAKE_MS;
 	c->up_limit = UINT64_MAX;
@@ -191,6 +205,17 @@ static void set_reason(struct conn *c, const char *fmt, ...)
 	va_end(ap);
 }
 
+static void pipe_close(struct bh_proxy *px, struct relay_pipe *p)
+{
+	if (p->r < 0)
+		return;
+	close(p->r);
+	close(p->w);
+	p->r = p->w = -1;
+	p->len = 0;
+	px->pipe_fds -= 2;
+}
+
 static void conn_free(struct bh_proxy *px, struct conn *c)
 {
 	audit_conn(px, c);
@@ -198,6 +223,8 @@ static void conn_free(struct bh_proxy *px, struct conn *c)
 		close(c->cfd); /* also leaves the epoll set */
 	if (c->ofd >= 0)
 		close(c->ofd);
+	pipe_close(px, &c->pup);
+	pipe_close(px, &c->pdown);
 	px->slots[c->slot] = NULL;
 	px->free_slots[px->n_free++] = c->slot;
 	px->n_used--;
@@ -286,6 +313,30 @@ static bool buf_has_room(const struct buf *b)
 	return !b->p || b->len < BUF_CAP || b->off > 0;
 }
 
+/* A direction's bytes in flight: the pipe's are newer than the buffer's
+ * only after a fallback, and are written first either way (see
+ * relay_write). */
+static bool dir_has_data(const struct buf *b, const struct relay_pipe *p)
+{
+	return p->len > 0 || buf_has_data(b);
+}
+
+/* Relayed reads splice into the pipe once the buffer holding what the
+ * handshake left over is drained. */
+static bool dir_splicing(const struct conn *c, const struct buf *b,
+			 const struct relay_pipe *p)
+{
+	return c->st == S_RELAY && !p->off && !buf_has_data(b);
+}
+
+static bool dir_has_room(const struct conn *c, const struct buf *b,
+			 const struct relay_pipe *p)
+{
+	if (dir_splicing(c, b, p))
+		return p->r < 0 || (!p->full && p->len < p->cap);
+	return buf_has_room(b);
+}
+
 static void buf_prepare(struct buf *b)
 {
 	if (!b->p)
@@ -321,16 +372,16 @@ static int update_interest(struct bh_proxy *px, struct conn *c)
 	bool relay = c->st == S_RELAY;
 	bool reading_client = c->st <= S_SOCKS_REQ || c->st == S_HELLO ||
 			      (relay && c->up_limit > 0);
-	if (reading_client && !c->c_eof && buf_has_room(&c->up))
+	if (reading_client && !c->c_eof && dir_has_room(c, &c->up, &c->pup))
 		cm |= EPOLLIN;
-	if (buf_has_data(&c->down))
+	if (dir_has_data(&c->down, &c->pdown))
 		cm |= EPOLLOUT;
 	if (c->st == S_CONNECT)
 		om |= EPOLLOUT;
 	if (relay) {
-		if (!c->o_eof && buf_has_room(&c->down))
+		if (!c->o_eof && dir_has_room(c, &c->down, &c->pdown))
 			om |= EPOLLIN;
-		if (buf_has_data(&c->up))
+		if (dir_has_data(&c->up, &c->pup))
 			om |= EPOLLOUT;
 	}
 	int r = set_mask(px, c, 0, cm);
@@ -783,13 +834,98 @@ static ssize_t buf_write(int fd, struct buf *b)
 	return n;
 }
 
+/* Opens p, or turns it off when the descriptor budget is spent or the
+ * kernel refuses: the buffer then carries the direction. */
+static void pipe_open(struct bh_proxy *px, struct relay_pipe *p)
+{
+	int fds[2];
+	if (px->pipe_fds + 2 > px->pipe_fd_budget ||
+	    pipe2(fds, O_NONBLOCK | O_CLOEXEC) < 0) {
+		p->off = true;
+		return;
+	}
+	p->r = fds[0];
+	p->w = fds[1];
+	px->pipe_fds += 2;
+	/* Refused above pipe-max-size or past the user's pipe pages. */
+	int sz = fcntl(p->w, F_SETPIPE_SZ, PIPE_SZ);
+	if (sz < 0)
+		sz = fcntl(p->w, F_GETPIPE_SZ);
+	p->cap = sz > 0 ? (size_t)sz : 4096;
+}
+
+/* Reads a relayed direction: spliced into its pipe when it can be, else
+ * into the buffer.  Returns as buf_read. */
+static ssize_t relay_read(struct bh_proxy *px, struct conn *c, int fd,
+			  struct buf *b, struct relay_pipe *p, uint64_t limit)
+{
+	if (dir_splicing(c, b, p) && p->r < 0)
+		pipe_open(px, p);
+	if (!dir_splicing(c, b, p))
+		return buf_read(fd, b, limit);
+	size_t room = p->cap - p->len;
+	if (room > limit)
+		room = (size_t)limit;
+	if (!room || p->full)
+		return -EAGAIN;
+	ssize_t n = splice(fd, NULL, p->w, NULL, room,
+			   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+	if (n >= 0) {
+		p->len += (size_t)n;
+		return n;
+	}
+	if (errno == EAGAIN || errno == EINTR) {
+		/* Either side may have said it: with bytes in the pipe, assume
+		 * the pipe is full until the next drain, or level-triggered
+		 * epoll would spin on a readable socket. */
+		if (p->len)
+			p->full = true;
+		return -EAGAIN;
+	}
+	if (errno != EINVAL)
+		return -errno;
+	p->off = true;
+	if (!p->len)
+		pipe_close(px, p);
+	return buf_read(fd, b, limit);
+}
+
+/* Writes a direction's pipe, then its buffer (newer only after a
+ * fallback, as relay_read fills the pipe only when the buffer is empty).
+ * Returns bytes written, or -EAGAIN or -errno when none were. */
+static ssize_t relay_write(struct bh_proxy *px, int fd, struct buf *b,
+			   struct relay_pipe *p)
+{
+	ssize_t total = 0;
+	if (p->len) {
+		ssize_t n = splice(p->r, NULL, fd, NULL, p->len,
+				   SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+		if (n < 0)
+			return errno == EINTR ? -EAGAIN : -errno;
+		p->len -= (size_t)n;
+		p->full = false;
+		total = n;
+		if (p->len)
+			return total;
+		if (p->off)
+			pipe_close(px, p);
+	}
+	if (buf_has_data(b)) {
+		ssize_t n = buf_write(fd, b);
+		if (n < 0)
+			return total ? total : n;
+		total += n;
+	}
+	return total;
+}
+
 /* Writes what is buffered now, without waiting for an epoll round trip
  * (each costs a wake-up on a busy machine).  Returns false when c was
  * freed. */
 static bool pump(struct bh_proxy *px, struct conn *c)
 {
-	if (c->st == S_RELAY && buf_has_data(&c->up)) {
-		ssize_t n = buf_write(c->ofd, &c->up);
+	if (c->st == S_RELAY && dir_has_data(&c->up, &c->pup)) {
+		ssize_t n = relay_write(px, c->ofd, &c->up, &c->pup);
 		if (n > 0) {
 			c->bytes_up += (uint64_t)n;
 		} else if (n < 0 && n != -EAGAIN) {
@@ -798,8 +934,8 @@ static bool pump(struct bh_proxy *px, struct conn *c)
 			return false;
 		}
 	}
-	if (buf_has_data(&c->down)) {
-		ssize_t n = buf_write(c->cfd, &c->down);
+	if (dir_has_data(&c->down, &c->pdown)) {
+		ssize_t n = relay_write(px, c->cfd, &c->down, &c->pdown);
 		if (n < 0 && n != -EAGAIN) {
 			if (!c->reason)
 				set_reason(c, "client: %s", strerror((int)-n));
@@ -816,7 +952,7 @@ static bool settle(struct bh_proxy *px, struct conn *c)
 {
 	if (c->st != S_RELAY)
 		return true;
-	if (c->o_eof && !buf_has_data(&c->down) && !c->down_shut) {
+	if (c->o_eof && !dir_has_data(&c->down, &c->pdown) && !c->down_shut) {
 		/* Plain HTTP: one response per connection, then close. */
 		if (c->proto == P_HTTP) {
 			conn_free(px, c);
@@ -825,7 +961,7 @@ static bool settle(struct bh_proxy *px, struct conn *c)
 		shutdown(c->cfd, SHUT_WR);
 		c->down_shut = true;
 	}
-	if (c->c_eof && !buf_has_data(&c->up) && !c->up_shut &&
+	if (c->c_eof && !dir_has_data(&c->up, &c->pup) && !c->up_shut &&
 	    c->proto != P_HTTP) {
 		shutdown(c->ofd, SHUT_WR);
 		c->up_shut = true;
@@ -840,7 +976,7 @@ static bool settle(struct bh_proxy *px, struct conn *c)
 static void on_client(struct bh_proxy *px, struct conn *c, uint32_t ev)
 {
 	if (ev & EPOLLOUT) {
-		ssize_t n = buf_write(c->cfd, &c->down);
+		ssize_t n = relay_write(px, c->cfd, &c->down, &c->pdown);
 		if (n < 0 && n != -EAGAIN) {
 			if (!c->reason)
 				set_reason(c, "client: %s", strerror((int)-n));
@@ -852,7 +988,8 @@ static void on_client(struct bh_proxy *px, struct conn *c, uint32_t ev)
 		uint64_t lim = c->st == S_RELAY ? c->up_limit : UINT64_MAX;
 		if (c->st != S_RELAY && c->st != S_HELLO && c->st > S_SOCKS_REQ)
 			lim = 0; /* resolving or connecting: hold the bytes */
-		ssize_t n = lim ? buf_read(c->cfd, &c->up, lim) : -EAGAIN;
+		ssize_t n = lim ? relay_read(px, c, c->cfd, &c->up, &c->pup, lim)
+				: -EAGAIN;
 		if (n == 0) {
 			c->c_eof = true;
 		} else if (n > 0) {
@@ -898,7 +1035,7 @@ static void on_origin(struct bh_proxy *px, struct conn *c, uint32_t ev)
 		return;
 	}
 	if (ev & EPOLLOUT) {
-		ssize_t n = buf_write(c->ofd, &c->up);
+		ssize_t n = relay_write(px, c->ofd, &c->up, &c->pup);
 		if (n > 0)
 			c->bytes_up += (uint64_t)n;
 		else if (n < 0 && n != -EAGAIN) {
@@ -908,7 +1045,8 @@ static void on_origin(struct bh_proxy *px, struct conn *c, uint32_t ev)
 		}
 	}
 	if (ev & (EPOLLIN | EPOLLHUP | EPOLLERR)) {
-		ssize_t n = buf_read(c->ofd, &c->down, UINT64_MAX);
+		ssize_t n = relay_read(px, c, c->ofd, &c->down, &c->pdown,
+				       UINT64_MAX);
 		if (n == 0) {
 			c->o_eof = true;
 		} else if (n > 0) {
@@ -972,10 +1110,19 @@ int bh_proxy_new(const struct bh_proxy_opts *o, struct bh_proxy **out,
 	px->n_slots = o->max_conns ? o->max_conns : DEFAULT_MAX_CONNS;
 
 	/* Each connection needs two descriptors. */
-	struct rlimit rl;
+	struct rlimit rl = {0};
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
 		rl.rlim_cur = rl.rlim_max;
 		(void)setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	/* Splice pipes get what the full table and FD_RESERVE leave; past
+	 * that, connections copy through their buffers. */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    rl.rlim_cur > 2ull * px->n_slots + FD_RESERVE) {
+		rlim_t left = rl.rlim_cur - 2ull * px->n_slots - FD_RESERVE;
+		px->pipe_fd_budget = left > UINT32_MAX ? UINT32_MAX : (uint32_t)left;
+	} else if (rl.rlim_cur == RLIM_INFINITY) {
+		px->pipe_fd_budget = UINT32_MAX;
 	}
 	px->slots = bh_xcalloc(px->n_slots, sizeof(*px->slots));
 	px->gens = bh_xcalloc(px->n_slots, sizeof(*px->gens));
