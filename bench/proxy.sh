@@ -200,7 +200,7 @@ one Python process, the three paths interleaved request by request
 the proxy's cost per fetch: one more loopback connection, the parse, the
 decision and the relay.  Throughput: best of 3 curl downloads; with two
 CPUs the proxy competes with the origin and curl for CPU (the
-relay copies through user space; splice() is the next step).  Idle tunnels: CONNECT to the origin, held 5 s, then each
+relay splices through a pipe per direction once a tunnel is up).  Idle tunnels: CONNECT to the origin, held 5 s, then each
 carries one request; RSS is the proxy's (bulkhead: supervisor + confined
 child).
 MD
