@@ -81,34 +81,6 @@ static void audit_time_now(char out[32])
 	snprintf(out + n, 32 - n, ".%06ldZ", ts.tv_nsec / 1000);
 }
 
-/* Length of the well-formed UTF-8 sequence at s (RFC 3629: no overlong
- * forms, no surrogates, nothing above U+10FFFF), or 0. */
-static size_t utf8_seq_len(const unsigned char *s)
-{
-	unsigned c = s[0];
-	if (c < 0x80)
-		return 1;
-	size_t n;
-	unsigned min, cp;
-	if ((c & 0xe0) == 0xc0) {
-		n = 2, min = 0x80, cp = c & 0x1f;
-	} else if ((c & 0xf0) == 0xe0) {
-		n = 3, min = 0x800, cp = c & 0x0f;
-	} else if ((c & 0xf8) == 0xf0) {
-		n = 4, min = 0x10000, cp = c & 0x07;
-	} else {
-		return 0;
-	}
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0; /* also stops at the NUL */
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
-
 void *bh_audit_json_string(const char *s)
 {
 	json_t *j = json_string(s);
@@ -116,15 +88,17 @@ void *bh_audit_json_string(const char *s)
 		return j;
 	struct bh_strbuf sb = BH_STRBUF_INIT;
 	const unsigned char *p = (const unsigned char *)s;
+	size_t left = strlen(s);
 	while (*p) {
-		size_t n = utf8_seq_len(p);
+		size_t n = bh_utf8_len(p, left);
 		if (n == 0) {
 			bh_strbuf_puts(&sb, "\xef\xbf\xbd");
-			p++;
+			n = 1;
 		} else {
 			bh_strbuf_append(&sb, (const char *)p, n);
-			p += n;
 		}
+		p += n;
+		left -= n;
 	}
 	cleanup_free char *fixed = bh_strbuf_steal(&sb);
 	j = json_string(fixed);

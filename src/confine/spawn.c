@@ -366,3 +366,15 @@ unsigned bh_kill_descendants(void)
 	}
 	return killed;
 }
+
+int bh_cap_last(void)
+{
+	FILE *f = fopen("/proc/sys/kernel/cap_last_cap", "re");
+	int v = 63;
+	if (f) {
+		if (fscanf(f, "%d", &v) != 1)
+			v = 63;
+		fclose(f);
+	}
+	return v;
+}

@@ -93,6 +93,10 @@ int bh_spawn(const struct bh_child_plan *plan, pid_t *pid,
  */
 pid_t bh_spawn_async(const struct bh_child_plan *plan, int efd);
 
+/* The highest capability number of this kernel
+ * (/proc/sys/kernel/cap_last_cap), 63 when unknown. */
+int bh_cap_last(void);
+
 /* Kills every remaining descendant (the caller must be a child subreaper)
  * until none is left; returns how many processes were killed. */
 unsigned bh_kill_descendants(void);

@@ -29,6 +29,9 @@ size_t bh_strv_len(char *const *v);
 void bh_strv_push(char ***v, size_t *len, char *s); /* takes ownership of s */
 
 bool bh_str_has_prefix(const char *s, const char *prefix);
+/* Length of the well-formed UTF-8 sequence at s (RFC 3629: no overlong
+ * forms, no surrogates, nothing above U+10FFFF) within avail bytes, or 0. */
+size_t bh_utf8_len(const unsigned char *s, size_t avail);
 /* True when path equals dir or lies below it ("/a/b" is under "/a", "/ab" is
  * not).  Both must be normalised absolute paths. */
 bool bh_path_is_under(const char *path, const char *dir);

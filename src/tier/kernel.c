@@ -46,18 +46,6 @@ static int kernel_probe(char **why)
 	return 0;
 }
 
-static int read_cap_last(void)
-{
-	FILE *f = fopen("/proc/sys/kernel/cap_last_cap", "re");
-	int v = 63;
-	if (f) {
-		if (fscanf(f, "%d", &v) != 1)
-			v = 63;
-		fclose(f);
-	}
-	return v;
-}
-
 static void report_network(struct bh_session *s, int abi)
 {
 	const struct bh_policy *p = s->policy;
@@ -167,14 +155,10 @@ static int kernel_prepare(struct bh_session *s, struct bh_error **err)
 	const struct bh_policy *p = s->policy;
 	struct kernel_state *k = bh_xcalloc(1, sizeof(*k));
 	s->tier_state = k;
-	k->cap_last = read_cap_last();
+	k->cap_last = bh_cap_last();
 
-	size_t n = p->n_paths + s->n_implicit_paths;
-	k->rules = bh_xcalloc(n, sizeof(*k->rules));
-	for (size_t i = 0; i < p->n_paths; i++)
-		k->rules[i] = &p->paths[i];
-	for (size_t i = 0; i < s->n_implicit_paths; i++)
-		k->rules[p->n_paths + i] = &s->implicit_paths[i];
+	size_t n;
+	k->rules = bh_session_path_rules(s, &n);
 	k->plan = bh_fsplan_build(k->rules, n, 0);
 
 	int abi = bh_landlock_abi();

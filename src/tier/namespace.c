@@ -113,18 +113,6 @@ static int ns_probe(char **why)
 	return 0;
 }
 
-static int read_cap_last(void)
-{
-	FILE *f = fopen("/proc/sys/kernel/cap_last_cap", "re");
-	int v = 63;
-	if (f) {
-		if (fscanf(f, "%d", &v) != 1)
-			v = 63;
-		fclose(f);
-	}
-	return v;
-}
-
 static void report_ns(struct bh_session *s)
 {
 	struct bh_report *r = s->report;
@@ -210,14 +198,8 @@ static int ns_prepare(struct bh_session *s, struct bh_error **err)
 	struct ns_state *k = bh_xcalloc(1, sizeof(*k));
 	s->tier_state = k;
 	k->status_rd = -1;
-	k->ov.lower_fd = k->ov.upper_fd = k->ov.work_fd = -1;
-	k->cap_last = read_cap_last();
-	k->n_rules = p->n_paths + s->n_implicit_paths;
-	k->rules = bh_xcalloc(k->n_rules, sizeof(*k->rules));
-	for (size_t i = 0; i < p->n_paths; i++)
-		k->rules[i] = &p->paths[i];
-	for (size_t i = 0; i < s->n_implicit_paths; i++)
-		k->rules[p->n_paths + i] = &s->implicit_paths[i];
+	k->cap_last = bh_cap_last();
+	k->rules = bh_session_path_rules(s, &k->n_rules);
 	k->plan = bh_fsplan_build(k->rules, k->n_rules, BH_FS_R | BH_FS_W);
 
 	k->journal_dir = bh_xasprintf("%s/journal", s->state_dir);
@@ -603,12 +585,6 @@ static void ns_destroy(struct bh_session *s)
 		return;
 	if (k->status_rd >= 0)
 		close(k->status_rd);
-	if (k->ov.lower_fd >= 0)
-		close(k->ov.lower_fd);
-	if (k->ov.upper_fd >= 0)
-		close(k->ov.upper_fd);
-	if (k->ov.work_fd >= 0)
-		close(k->ov.work_fd);
 	bh_limits_release(&k->limits);
 	s->cgroup = NULL;
 	bh_rootfs_cleanup_placeholders(k->rootfs);

@@ -98,3 +98,16 @@ const struct bh_tier_ops *bh_tier_choose(enum bh_tier_id requested,
 	free(gave_up.s);
 	return NULL;
 }
+
+const struct bh_path_rule **bh_session_path_rules(const struct bh_session *s,
+						  size_t *n)
+{
+	const struct bh_policy *p = s->policy;
+	*n = p->n_paths + s->n_implicit_paths;
+	const struct bh_path_rule **rules = bh_xcalloc(*n, sizeof(*rules));
+	for (size_t i = 0; i < p->n_paths; i++)
+		rules[i] = &p->paths[i];
+	for (size_t i = 0; i < s->n_implicit_paths; i++)
+		rules[p->n_paths + i] = &s->implicit_paths[i];
+	return rules;
+}

@@ -79,6 +79,12 @@ struct bh_tier_ops {
 	void (*destroy)(struct bh_session *s);
 };
 
+/* The policy's path rules followed by the session's implicit ones, as
+ * one list for bh_fsplan_build().  Caller frees the array (not the
+ * rules). */
+const struct bh_path_rule **bh_session_path_rules(const struct bh_session *s,
+						  size_t *n);
+
 /* The backend for a tier, or NULL when this build has none. */
 const struct bh_tier_ops *bh_tier_ops_get(enum bh_tier_id id);
 

@@ -13,36 +13,6 @@
 
 #include "core/util.h"
 
-size_t bh_textdiff_utf8_len(const unsigned char *s, size_t avail)
-{
-	if (avail == 0)
-		return 0;
-	unsigned c = s[0];
-	if (c < 0x80)
-		return 1;
-	size_t n;
-	uint32_t min, cp;
-	if ((c & 0xe0) == 0xc0) {
-		n = 2, min = 0x80, cp = c & 0x1f;
-	} else if ((c & 0xf0) == 0xe0) {
-		n = 3, min = 0x800, cp = c & 0x0f;
-	} else if ((c & 0xf8) == 0xf0) {
-		n = 4, min = 0x10000, cp = c & 0x07;
-	} else {
-		return 0;
-	}
-	if (avail < n)
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
-
 static uint32_t utf8_decode(const unsigned char *s, size_t n)
 {
 	static const unsigned char lead_mask[] = {0, 0x7f, 0x1f, 0x0f, 0x07};
@@ -71,7 +41,7 @@ bool bh_textdiff_is_binary(const char *buf, size_t len)
 			return true;
 		/* Validated with the bytes past the window, so a sequence
 		 * that only straddles it is still text. */
-		size_t k = bh_textdiff_utf8_len(p + i, len - i);
+		size_t k = bh_utf8_len(p + i, len - i);
 		if (k == 0)
 			return true;
 		i += k;
@@ -107,7 +77,7 @@ void bh_textdiff_escape(struct bh_strbuf *out, const char *s, size_t n,
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0;
 	while (i < n) {
-		size_t k = bh_textdiff_utf8_len(p + i, n - i);
+		size_t k = bh_utf8_len(p + i, n - i);
 		switch (classify(p, i, n, k, quoted)) {
 		case ESC_NONE:
 			bh_strbuf_append(out, s + i, k);
@@ -137,7 +107,7 @@ bool bh_textdiff_needs_quoting(const char *s, size_t n)
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0;
 	while (i < n) {
-		size_t k = bh_textdiff_utf8_len(p + i, n - i);
+		size_t k = bh_utf8_len(p + i, n - i);
 		if (classify(p, i, n, k, true) != ESC_NONE)
 			return true;
 		i += k;

@@ -26,9 +26,6 @@
  * per region stays O((N+M) * BH_TEXTDIFF_MAX_COST). */
 #define BH_TEXTDIFF_MAX_COST 4096
 
-/* Length of the well-formed UTF-8 sequence at s (at most avail bytes; no
- * overlong forms, surrogates or code points above U+10FFFF), or 0. */
-size_t bh_textdiff_utf8_len(const unsigned char *s, size_t avail);
 
 /* True when the first len bytes of a file are not text: a NUL byte, or
  * bytes that are not UTF-8, within the first BH_TEXTDIFF_SNIFF.  A sequence

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/util.h"
 #include "workspace/textdiff.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -80,7 +81,7 @@ static void check_shown(const char *s, size_t n, bool quoted)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	for (size_t i = 0; i < n;) {
-		size_t k = bh_textdiff_utf8_len(p + i, n - i);
+		size_t k = bh_utf8_len(p + i, n - i);
 		if (k == 0)
 			abort();
 		if (k == 1) {
