@@ -22,6 +22,10 @@ int bh_cmd_proxy(int argc, char **argv);
  * exit status for the error's kind.  Frees err. */
 int bh_cli_fail(struct bh_error *err);
 
+/* Flushes stdout; a failed write (a full disk, a closed pipe) is reported
+ * as writing `what` and turned into the exit status (125), else 0. */
+int bh_cli_finish_output(const char *what);
+
 /* Prints a usage error for subcommand cmd and returns 2. */
 __attribute__((format(printf, 2, 3))) int bh_cli_usage(const char *cmd,
 							const char *fmt, ...);

@@ -609,16 +609,6 @@ static int parse_log_opts(int argc, char **argv, struct log_opts *o)
 	return 0;
 }
 
-static int finish_output(void)
-{
-	if (fflush(stdout) == EOF || ferror(stdout)) {
-		struct bh_error *err = NULL;
-		bh_error_sys(&err, errno ? errno : EIO, "writing the log out");
-		return bh_cli_fail(err);
-	}
-	return 0;
-}
-
 /* Reads the log at path and prints what o asks for.  Returns the exit
  * status; *bad counts the lines that were not records. */
 static int show_log(const struct log_opts *o, const char *path, unsigned *bad)
@@ -661,7 +651,7 @@ static int show_log(const struct log_opts *o, const char *path, unsigned *bad)
 			return 0;
 		}
 		print_table(&c, from);
-		return finish_output();
+		return bh_cli_finish_output("writing the log out");
 	}
 
 	/* Pass 2: the records themselves.  The log may have grown since
@@ -680,7 +670,7 @@ static int show_log(const struct log_opts *o, const char *path, unsigned *bad)
 	}
 	if (!o->json)
 		print_session(c.s[chosen].id, c.records);
-	return finish_output();
+	return bh_cli_finish_output("writing the log out");
 }
 
 int bh_cmd_log(int argc, char **argv)

@@ -117,16 +117,6 @@ static int fail(struct bh_error *err)
 	return missing && st == 125 ? EXIT_NO_SESSION : st;
 }
 
-static int finish_output(void)
-{
-	if (fflush(stdout) == EOF || ferror(stdout)) {
-		struct bh_error *err = NULL;
-		bh_error_sys(&err, errno ? errno : EIO, "writing output");
-		return bh_cli_fail(err);
-	}
-	return 0;
-}
-
 struct cmd_opts {
 	const char *session;
 	bool json, stat, force;
@@ -333,7 +323,7 @@ int bh_cmd_sessions(int argc, char **argv)
 		free(text);
 	}
 	json_decref(arr);
-	return finish_output();
+	return bh_cli_finish_output("writing output");
 }
 
 int bh_cmd_diff(int argc, char **argv)
@@ -371,7 +361,7 @@ int bh_cmd_diff(int argc, char **argv)
 		if (text)
 			puts(text);
 		free(text);
-		return finish_output();
+		return bh_cli_finish_output("writing output");
 	}
 	struct bh_strbuf sb = BH_STRBUF_INIT;
 	bh_ws_render_summary(l.c, l.st, &sb);
@@ -385,7 +375,7 @@ int bh_cmd_diff(int argc, char **argv)
 			fputs(sb.buf, stdout);
 		bh_strbuf_release(&sb);
 	}
-	return finish_output();
+	return bh_cli_finish_output("writing output");
 }
 
 static bool ask_terminal(void *ctx, const char *question)
@@ -447,7 +437,7 @@ static int after_apply(struct loaded *l, const struct cmd_opts *o,
 		return EXIT_REFUSED;
 	}
 	if (!o->discard)
-		return finish_output();
+		return bh_cli_finish_output("writing output");
 	cleanup_free char *left = NULL;
 	if (bh_ws_session_discard(steal_pointer(&l->s), &left, &err) < 0) {
 		if (left && *left)
@@ -455,7 +445,7 @@ static int after_apply(struct loaded *l, const struct cmd_opts *o,
 		return bh_cli_fail(err);
 	}
 	printf("discarded the session\n");
-	return finish_output();
+	return bh_cli_finish_output("writing output");
 }
 
 int bh_cmd_apply(int argc, char **argv)
@@ -543,7 +533,8 @@ int bh_cmd_apply(int argc, char **argv)
 		       l.c->n - res.left_out,
 		       l.c->n - res.left_out == 1 ? "" : "s", res.left_out);
 		print_left_out(l.c);
-		return res.left_out ? EXIT_REFUSED : finish_output();
+		return res.left_out ? EXIT_REFUSED
+				    : bh_cli_finish_output("writing output");
 	}
 	return after_apply(&l, &o, &res);
 }
@@ -585,5 +576,5 @@ int bh_cmd_discard(int argc, char **argv)
 		return bh_cli_fail(err);
 	}
 	printf("discarded %s\n", id);
-	return finish_output();
+	return bh_cli_finish_output("writing output");
 }

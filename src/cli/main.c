@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -40,6 +41,16 @@ int bh_cli_fail(struct bh_error *err)
 	int st = bh_error_exit_status(err);
 	bh_error_free(err);
 	return st;
+}
+
+int bh_cli_finish_output(const char *what)
+{
+	if (fflush(stdout) == EOF || ferror(stdout)) {
+		struct bh_error *err = NULL;
+		bh_error_sys(&err, errno ? errno : EIO, "%s", what);
+		return bh_cli_fail(err);
+	}
+	return 0;
 }
 
 int bh_cli_usage(const char *cmd, const char *fmt, ...)
