@@ -51,7 +51,7 @@ launch() { # identity prefix ("" or setpriv ...), label, home
 		-n "bwrap (kernel-tier comparison)" "$who $bwrap_k" \
 		-n "bwrap --unshare-all (namespace comparison)" "$who $bwrap_n" \
 		"${firejail[@]}" >/dev/null)
-	python3 bench/report.py "$json" "launch overhead as $label, $RUNS runs, $(uname -r)" >> "$out"
+	python3 bench/report.py "$json" "$(date -u +%F): launch overhead as $label, $RUNS runs, $(uname -r)" >> "$out"
 }
 
 launch "" root "$WS/home"
@@ -69,7 +69,7 @@ if [ "${BENCH_SKIP_WORKLOAD:-0}" != 1 ]; then
 		-n "make -j2 (bare)" "make -s -j2 build/bulkhead" \
 		-n "make -j2 (bulkhead namespace)" "$BH run -q -p default -t namespace --uid 65534 -- make -s -j2 build/bulkhead" \
 		>/dev/null)
-	python3 bench/report.py "$json" "workload: clean build of bulkhead, 5 runs" >> "$out"
+	python3 bench/report.py "$json" "$(date -u +%F): workload: clean build of bulkhead, 5 runs" >> "$out"
 fi
 
 cat "$out"
