@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "secrets/secrets.h"
+
 /* The rule recognises a secret by a secret-like name next to it (password=,
  * Authorization:, ...) rather than by the secret's own format.  Such a match
  * gives way to a format rule that covers the same bytes, so a GitHub token
@@ -38,6 +40,7 @@ struct bh_secret_rule {
 	 * not keep or print the bytes. */
 	bool (*validate)(const char *s, size_t n);
 	unsigned flags; /* BH_SRULE_* */
+	int severity;	/* enum bh_secret_severity */
 };
 
 struct bh_name_rule {

@@ -507,7 +507,8 @@ int bh_secrets_scan(const struct bh_secrets *s, const char *buf, size_t len,
 	for (size_t i = 0; r == 0 && i < kept; i++) {
 		const struct bh_secret_rule *rule = &s->rules[c[i].rule];
 		struct bh_secret_match m = {rule->id, rule->description,
-					    c[i].start, c[i].end};
+					    c[i].start, c[i].end,
+					    rule->severity};
 		r = cb(ctx, &m);
 	}
 	return r;

@@ -39,10 +39,23 @@
 
 struct bh_secrets; /* compiled rule set, opaque */
 
+/* How much a leaked secret of a rule lets its holder do.  The numbers are
+ * those of enum bh_inv_severity (inventory/catalog.h), so the inventory
+ * takes a match's severity as it is. */
+enum bh_secret_severity {
+	BH_SECRET_LOW = 1,	/* a hash to crack, a scoped read-only key */
+	BH_SECRET_MEDIUM = 2,	/* webhooks, test-mode keys, short-lived or
+				 * name-context matches */
+	BH_SECRET_HIGH = 3,	/* VCS, registry, model-API, SaaS tokens */
+	BH_SECRET_CRITICAL = 4, /* private keys, cloud root keys, live payment
+				 * keys, secret-manager tokens */
+};
+
 struct bh_secret_match {
 	const char *rule_id;     /* stable, e.g. "github-pat", "aws-access-key-id" */
 	const char *description; /* human words, e.g. "GitHub personal access token" */
 	size_t start, end;       /* byte offsets of the secret in the scanned buffer */
+	int severity;		 /* enum bh_secret_severity, of the rule */
 };
 
 struct bh_secrets_opts {
