@@ -123,8 +123,8 @@ static bool equals_ci(const char *s, size_t n, const char *word)
 	return true;
 }
 
-/* Documentation placeholders and masked values, not secrets. */
-static bool is_placeholder(const char *s, size_t n)
+/* Words of documentation placeholders and masked values. */
+static bool has_placeholder_word(const char *s, size_t n)
 {
 	static const char *const words[] = {
 	    "example", "xxxxxx",  "placeholder", "redacted",  "dummy",
@@ -135,7 +135,15 @@ static bool is_placeholder(const char *s, size_t n)
 	for (size_t i = 0; i < BH_ARRAY_SIZE(words); i++)
 		if (contains_ci(s, n, words[i]))
 			return true;
-	/* Runs of one character ("aaaaaaaa", "00000000"). */
+	return false;
+}
+
+/* Documentation placeholders and masked values, not secrets: the words
+ * above, or runs of one character ("aaaaaaaa", "00000000"). */
+static bool is_placeholder(const char *s, size_t n)
+{
+	if (has_placeholder_word(s, n))
+		return true;
 	size_t run = 1;
 	for (size_t i = 1; i < n; i++) {
 		run = s[i] == s[i - 1] ? run + 1 : 1;
@@ -269,7 +277,11 @@ static bool v_basic(const char *s, size_t n)
 	return ok && !is_placeholder(s, n);
 }
 
-/* A PEM private key block with a real body (not "..." in a README). */
+/* A PEM private key block with a real body (not "..." in a README).  Runs
+ * of one character are no sign of a placeholder here: they are the zero
+ * bytes of the encoding (every unencrypted OpenSSH key has "AAAAAAAAAAAB"
+ * in its header), so only placeholder words and a body of one repeated
+ * character are refused. */
 static bool v_pem(const char *s, size_t n)
 {
 	const char *body = memmem(s + 5, n - 5, "-----", 5);
@@ -284,7 +296,8 @@ static bool v_pem(const char *s, size_t n)
 		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
 		    (*p >= '0' && *p <= '9') || *p == '+' || *p == '/')
 			b64++;
-	return b64 >= 64 && !is_placeholder(body, (size_t)(end - body));
+	return b64 >= 64 && !has_placeholder_word(body, (size_t)(end - body)) &&
+	       bh_shannon_entropy(body, (size_t)(end - body)) >= 3.0;
 }
 
 /* A PuTTY key file with its private part, not a public-only fragment. */

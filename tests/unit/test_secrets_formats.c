@@ -49,6 +49,28 @@ TEST(secrets_every_rule_has_a_severity)
 	CHECK_INT(rule_severity("secret-assignment"), BH_SECRET_MEDIUM);
 }
 
+/* The header every unencrypted OpenSSH key starts with ("openssh-key-v1",
+ * cipher and KDF "none", one key: runs of A, the encoding's zero bytes),
+ * then a random body. */
+#define OPENSSH_KEY                                                            \
+	"-----BEGIN OPENSSH PRIVATE KEY-----\n"                                \
+	"b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gt\n" \
+	"ZWQyNTUxOQAAACBqXfN3Lk2Qx9rT0sWvYb8uZc1pEoHa4KdLmN7yGwJtFQAAAJh8r2Vx\n" \
+	"-----END OPENSSH PRIVATE KEY-----\n"
+
+/* A real key's zero bytes are not a placeholder's run of one character. */
+TEST(secrets_unencrypted_openssh_key_is_found)
+{
+	struct bh_secrets *s = NULL;
+	struct bh_error *err = NULL;
+	struct bh_secret_match m = {0};
+	REQUIRE(bh_secrets_new(&s, &err) == 0);
+	CHECK(bh_secrets_match_value(s, OPENSSH_KEY, strlen(OPENSSH_KEY), &m));
+	CHECK(m.rule_id && strcmp(m.rule_id, "openssh-private-key") == 0);
+	CHECK_INT(m.start, 0);
+	bh_secrets_free(s);
+}
+
 static int first(void *ctx, const struct bh_secret_match *m)
 {
 	*(struct bh_secret_match *)ctx = *m;
@@ -63,6 +85,7 @@ TEST(secrets_match_carries_its_rule_severity)
 	    "AwEHoUQDQgAE4sVn7Rk1Pq9Tz3Yb6Hm2Lc8Wd0Xf5Jg1Na7Ue4Ki9Op3Qr6St2Vw\n"
 	    "-----END EC PRIVATE KEY-----\n",
 	    "GITHUB_TOKEN=ghp_Ab3De5Gh7Jk9Mn1Pq3St5Vw7Yz9Bc1Df3Gh5",
+	    OPENSSH_KEY,
 	    "https://hooks.slack.com/services/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",
 	    "password = 'Xq7#mP2vL9wR4tK8'",
 	};
