@@ -300,6 +300,30 @@ static bool v_pem(const char *s, size_t n)
 	       bh_shannon_entropy(body, (size_t)(end - body)) >= 3.0;
 }
 
+/* base64 of a PEM private key: the decoded head says so. */
+static bool v_b64_private_key(const char *s, size_t n)
+{
+	unsigned char head[64];
+	long k = b64_decode(s, n < 88 ? n : 88, head, sizeof(head));
+	bool ok = k > 0 && memmem(head, (size_t)k, "PRIVATE KEY-----", 16);
+	explicit_bzero(head, sizeof(head));
+	return ok && v_random(s, n);
+}
+
+/* A test-mode payment key, except the ones in the providers' own
+ * documentation, which every tutorial copies. */
+static bool v_payment_test(const char *s, size_t n)
+{
+	static const char *const published[] = {
+	    "sk_test_4eC39HqLyjWDarjtT1zdp7dc",
+	    "sk_test_BQokikJOvBiI2HlWgH4olfQ2",
+	};
+	for (size_t i = 0; i < BH_ARRAY_SIZE(published); i++)
+		if (strlen(published[i]) == n && memcmp(s, published[i], n) == 0)
+			return false;
+	return v_random(s, n);
+}
+
 /* A PuTTY key file with its private part, not a public-only fragment. */
 static bool v_putty(const char *s, size_t n)
 {
@@ -380,6 +404,11 @@ bool bh_secret_keywords_present(const char *const *words, const char *buf,
 
 /* ---- value rules ------------------------------------------------------- */
 
+/* "://user:password@" of a URL; the password is the group s. */
+#define URL_USERINFO                                                           \
+	"://[^\\s:/?#@\"'<>\\[\\]]{0,256}:(?<s>[^\\s/?#\"'<>]{1,256})@(?=[A-Za-z0-9\\[])"
+#define UUID "[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}"
+
 #define PEM_BODY "(?:[A-Za-z0-9+/=\\s\\\\:,.\"']|-(?!----))*+"
 
 /*
@@ -422,6 +451,28 @@ static const struct bh_secret_rule value_rules[] = {
 	 KW("doo_v1_", "dop_v1_", "dor_v1_"), v_random, 0, SEV_HIGH},
 	{"heroku-api-key", "Heroku API key",
 	 BLD "HRKU-[A-Za-z0-9_-]{50,70}" BRD, KW("hrku-"), v_random, 0, SEV_HIGH},
+	{"aws-bedrock-api-key", "Amazon Bedrock API key",
+	 BLD "(?:ABSKQmVkcm9ja0FQSUtleS[A-Za-z0-9+/]{90,260}={0,2}|"
+	 "bedrock-api-key-YmVkcm9jay5hbWF6b25hd3MuY29t[A-Za-z0-9+/=%_-]{40,3000})(?![A-Za-z0-9+/=%_-])",
+	 KW("abskqmvkcm9ja0fqsutles", "bedrock-api-key-ymvkcm9jay5hbwf6b25hd3muy29t"),
+	 v_random, 0, SEV_HIGH},
+	{"tencent-secret-id", "Tencent Cloud SecretId",
+	 BL "AKID[A-Za-z0-9]{32}" BR, KW("akid"), v_random, 0, SEV_HIGH},
+	{"cloudflare-token", "Cloudflare API token or Origin CA key",
+	 BLD "(?:cfut_[A-Za-z0-9]{40}[a-f0-9]{8}|v1\\.0-[a-f0-9]{24}-[a-f0-9]{146})" BRD,
+	 KW("cfut_", "v1.0-"), v_random, 0, SEV_HIGH},
+	{"fly-token", "Fly.io access token",
+	 BL "(?:fo1_[A-Za-z0-9_-]{43}|fm(?:1[ar]|2)_[A-Za-z0-9+/]{100,3000}={0,3})(?![A-Za-z0-9_+/=-])",
+	 KW("fo1_", "fm1a_", "fm1r_", "fm2_"), v_random, 0, SEV_HIGH},
+	{"vercel-token", "Vercel access token or API key",
+	 BL "vc[pikar]_[A-Za-z0-9]{24,96}" BR,
+	 KW("vcp_", "vci_", "vck_", "vca_", "vcr_"), v_random, 0, SEV_HIGH},
+	{"netlify-token", "Netlify personal access token",
+	 BL "nfp_[A-Za-z0-9_]{36}" BR, KW("nfp_"), v_random, 0, SEV_HIGH},
+	{"datadog-api-key", "Datadog API or application key",
+	 "(?i:datadog[A-Za-z0-9_.-]{0,20}?|(?<![A-Za-z0-9])dd[_.-])(?i:api|app(?:lication)?)[_.-]?(?i:key)"
+	 ASSIGN "(?<s>[a-f0-9]{40}|[a-f0-9]{32})(?![A-Za-z0-9])",
+	 KW("datadog", "dd_a", "dd-a", "dd.a"), v_random, 0, SEV_HIGH},
 
 	/* Source hosting and CI. */
 	{"github-pat", "GitHub personal access token (classic)",
@@ -482,6 +533,22 @@ static const struct bh_secret_rule value_rules[] = {
 	 BL "NRAK-[A-Z0-9]{27}" BR, KW("nrak-"), v_random, 0, SEV_HIGH},
 	{"dynatrace-token", "Dynatrace API token",
 	 BL "dt0c01\\.[A-Z0-9]{24}\\.[A-Z0-9]{64}" BR, KW("dt0c01."), v_random, 0, SEV_HIGH},
+	{"sonarqube-token", "SonarQube or SonarCloud token",
+	 BL "sq[pua]_[a-f0-9]{40}" BR, KW("sqp_", "squ_", "sqa_"), v_random, 0, SEV_HIGH},
+	{"circleci-token", "CircleCI personal or project API token",
+	 BL "CCIP(?:AT|RJ)_[A-Za-z0-9]{22}_[a-f0-9]{40}" BR,
+	 KW("ccipat_", "cciprj_"), v_random, 0, SEV_HIGH},
+	{"harness-token", "Harness personal or service-account token",
+	 BL "(?:pat|sat)\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9]{24}\\.[A-Za-z0-9]{20}" BR,
+	 KW("pat.", "sat."), v_random, 0, SEV_HIGH},
+	{"octopus-deploy-api-key", "Octopus Deploy API key",
+	 BLD "API-[A-Z0-9]{26}" BR, KW("api-"), v_random, 0, SEV_HIGH},
+	{"infracost-api-key", "Infracost API key",
+	 BLD "ico-[A-Za-z0-9]{32}" BR, KW("ico-"), v_random, 0, SEV_MED},
+	{"prefect-api-key", "Prefect Cloud API key",
+	 BL "pnu_[A-Za-z0-9]{36}" BR, KW("pnu_"), v_random, 0, SEV_HIGH},
+	{"sourcegraph-token", "Sourcegraph access token",
+	 BL "sgp_(?:[a-f0-9]{16}_|local_)?[a-f0-9]{40}" BR, KW("sgp_"), v_random, 0, SEV_HIGH},
 
 	/* Package registries. */
 	{"npm-token", "npm access token",
@@ -493,6 +560,20 @@ static const struct bh_secret_rule value_rules[] = {
 	 BL "rubygems_[a-f0-9]{48}" BR, KW("rubygems_"), v_random, 0, SEV_HIGH},
 	{"artifactory-api-key", "JFrog Artifactory API key",
 	 BL "AKCp[A-Za-z0-9]{69}" BR, KW("akcp"), v_random, 0, SEV_HIGH},
+	{"artifactory-reference-token", "JFrog Artifactory reference token",
+	 BL "cmVmdGtuOjAx[A-Za-z0-9]{52}" BR, KW("cmvmdgtuojax"), v_random, 0, SEV_HIGH},
+	{"crates-io-token", "crates.io API token",
+	 BL "cio[A-Za-z0-9]{32}" BR, KW("cio"), v_random, 0, SEV_HIGH},
+	{"nuget-api-key", "NuGet API key",
+	 BL "oy2[a-z0-9]{43}" BR, KW("oy2"), v_random, 0, SEV_HIGH},
+	{"clojars-token", "Clojars deploy token",
+	 BL "CLOJARS_[a-z0-9]{60}" BR, KW("clojars_"), v_random, 0, SEV_HIGH},
+	{"npmrc-auth-token", "npm registry token in an .npmrc (legacy UUID form)",
+	 "_authToken[ \\t]*=[ \\t]*[\"']?(?<s>" UUID ")(?![A-Za-z0-9-])",
+	 KW("_authtoken"), v_random, 0, SEV_HIGH},
+	{"docker-config-auth", "registry credentials in a Docker config.json",
+	 "\"auth\"[ \\t]*:[ \\t]*\"(?<s>[A-Za-z0-9+/]{8,1000}={0,2})\"",
+	 KW("\"auth\""), v_basic, 0, SEV_HIGH},
 
 	/* AI providers. */
 	{"anthropic-api-key", "Anthropic API key",
@@ -521,6 +602,22 @@ static const struct bh_secret_rule value_rules[] = {
 	{"langsmith-api-key", "LangSmith API key",
 	 BL "lsv2_(?:pt|sk)_[a-f0-9]{32}_[a-f0-9]{10}" BR,
 	 KW("lsv2_pt_", "lsv2_sk_"), v_random, 0, SEV_HIGH},
+	{"nvidia-api-key", "NVIDIA API key",
+	 BLD "nvapi-[A-Za-z0-9_-]{64}" BRD, KW("nvapi-"), v_random, 0, SEV_HIGH},
+	{"tavily-api-key", "Tavily API key",
+	 BLD "tvly-(?:dev-|prod-)?[A-Za-z0-9]{32}" BRD, KW("tvly-"), v_random, 0, SEV_HIGH},
+	{"pinecone-api-key", "Pinecone API key",
+	 BL "pcsk_[A-Za-z0-9]{4,8}_[A-Za-z0-9]{40,80}" BR, KW("pcsk_"), v_random, 0, SEV_HIGH},
+	{"cerebras-api-key", "Cerebras API key",
+	 BLD "csk-[a-z0-9]{48}" BRD, KW("csk-"), v_random, 0, SEV_HIGH},
+	{"fireworks-api-key", "Fireworks AI API key",
+	 BL "fw_[A-Za-z0-9]{24}" BR, KW("fw_"), v_random, 0, SEV_HIGH},
+	{"elevenlabs-api-key", "ElevenLabs API key",
+	 BL "sk_[a-f0-9]{48}" BR, KW("sk_"), v_random, 0, SEV_HIGH},
+	{"together-api-key", "Together AI API key",
+	 BL "tgp_v1_[A-Za-z0-9_-]{43}" BRD, KW("tgp_v1_"), v_random, 0, SEV_HIGH},
+	{"langfuse-secret-key", "Langfuse secret key",
+	 BLD "sk-lf-" UUID BRD, KW("sk-lf-"), v_random, 0, SEV_HIGH},
 
 	/* Communication and SaaS. */
 	{"slack-token", "Slack bot, user or workspace token",
@@ -533,6 +630,13 @@ static const struct bh_secret_rule value_rules[] = {
 	{"slack-webhook-url", "Slack incoming webhook URL",
 	 "(?:https?://)?hooks\\.slack\\.com/services/T[A-Z0-9]{6,12}/B[A-Z0-9]{6,12}/[A-Za-z0-9]{20,32}" BR,
 	 KW("hooks.slack.com/services/"), v_random, 0, SEV_MED},
+	{"slack-config-token", "Slack configuration access or refresh token",
+	 BLD "xoxe(?:\\.xox[bp]-[0-9]-[A-Za-z0-9]{163,166}|-[0-9]-[A-Za-z0-9]{146})" BRD,
+	 KW("xoxe"), v_random, 0, SEV_HIGH},
+	{"teams-webhook-url", "Microsoft Teams incoming webhook URL",
+	 "https://[A-Za-z0-9-]{1,63}\\.webhook\\.office\\.com/webhookb2/" UUID "@" UUID
+	 "/IncomingWebhook/[a-f0-9]{32}/" UUID "(?:/[A-Za-z0-9_-]{20,80})?" BRD,
+	 KW(".webhook.office.com/webhookb2/"), v_random, 0, SEV_MED},
 	{"discord-bot-token", "Discord bot token",
 	 BLD "[MNO][A-Za-z0-9_-]{23,27}\\.[A-Za-z0-9_-]{6}\\.[A-Za-z0-9_-]{27,40}" BRD,
 	 KW("."), v_discord, 0, SEV_HIGH},
@@ -544,11 +648,24 @@ static const struct bh_secret_rule value_rules[] = {
 	{"stripe-secret-key", "Stripe live secret or restricted key",
 	 BL "(?:sk|rk)_live_[A-Za-z0-9]{24,247}" BR,
 	 KW("sk_live_", "rk_live_"), v_random, 0, SEV_CRIT},
+	{"payment-test-key", "payment provider test-mode secret key (Stripe, Braintree, Flutterwave)",
+	 BL "(?:(?:sk|rk)_test_[A-Za-z0-9]{24,247}|access_token\\$sandbox\\$[a-z0-9]{16}\\$[a-f0-9]{32}|"
+	 "FLWSECK_TEST-[a-f0-9]{32}-X)" BR,
+	 KW("sk_test_", "rk_test_", "access_token$sandbox$", "flwseck_test-"), v_payment_test, 0,
+	 SEV_MED},
+	{"braintree-access-token", "Braintree (PayPal) production access token",
+	 BL "access_token\\$production\\$[a-z0-9]{16}\\$[a-f0-9]{32}" BR,
+	 KW("access_token$production$"), v_random, 0, SEV_CRIT},
+	{"flutterwave-secret-key", "Flutterwave live secret key",
+	 BL "FLWSECK-[a-f0-9]{32}-X" BR, KW("flwseck-"), v_random, 0, SEV_CRIT},
+	{"plaid-access-token", "Plaid access token",
+	 BLD "access-(?:production|development)-" UUID BRD,
+	 KW("access-production-", "access-development-"), v_random, 0, SEV_HIGH},
 	{"stripe-webhook-secret", "Stripe webhook signing secret",
 	 BL "whsec_[A-Za-z0-9+/]{32,}" BR, KW("whsec_"), v_random, 0, SEV_MED},
 	{"square-token", "Square access token or application secret",
-	 BLD "sq0(?:atp|csp)-[A-Za-z0-9_-]{22,43}" BRD,
-	 KW("sq0atp-", "sq0csp-"), v_random, 0, SEV_CRIT},
+	 BLD "(?:sq0(?:atp|csp)-[A-Za-z0-9_-]{22,43}|EAAA[A-Za-z0-9_-]{60})" BRD,
+	 KW("sq0atp-", "sq0csp-", "eaaa"), v_random, 0, SEV_CRIT},
 	{"shopify-token", "Shopify access token or shared secret",
 	 BL "shp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}" BR,
 	 KW("shpat_", "shpca_", "shppa_", "shpss_"), v_random, 0, SEV_HIGH},
@@ -578,6 +695,32 @@ static const struct bh_secret_rule value_rules[] = {
 	{"mapbox-secret-token", "Mapbox secret access token",
 	 BL "sk\\.eyJ[A-Za-z0-9_-]{50,}\\.[A-Za-z0-9_-]{20,}" BRD,
 	 KW("sk.eyj"), v_random, 0, SEV_MED},
+	{"shippo-token", "Shippo live API token",
+	 BL "shippo_live_[a-f0-9]{40}" BR, KW("shippo_live_"), v_random, 0, SEV_HIGH},
+	{"mailchimp-api-key", "Mailchimp API key",
+	 BL "[a-f0-9]{32}-us[0-9]{1,2}" BR, KW("-us"), v_random, 0, SEV_HIGH},
+	{"brevo-api-key", "Brevo (Sendinblue) API or SMTP key",
+	 BL "x(?:keysib|smtpsib)-[a-f0-9]{64}-[A-Za-z0-9]{16}" BR,
+	 KW("xkeysib-", "xsmtpsib-"), v_random, 0, SEV_HIGH},
+	{"facebook-access-token", "Facebook (Meta) access token",
+	 BL "EAA[B-Z][A-Za-z0-9]{90,400}" BR, KW("eaa"), v_random, 0, SEV_HIGH},
+	{"hubspot-token", "HubSpot private app token",
+	 BLD "pat-(?:na|eu)[0-9]-" UUID BRD, KW("pat-na", "pat-eu"), v_random, 0, SEV_HIGH},
+	{"figma-token", "Figma personal access token",
+	 BL "figd_[A-Za-z0-9_-]{40}" BRD, KW("figd_"), v_random, 0, SEV_HIGH},
+	{"contentful-token", "Contentful personal access token",
+	 BL "CFPAT-[A-Za-z0-9_-]{43}" BRD, KW("cfpat-"), v_random, 0, SEV_HIGH},
+	{"airtable-pat", "Airtable personal access token",
+	 BL "pat[A-Za-z0-9]{14}\\.[a-f0-9]{64}" BR, KW("pat"), v_random, 0, SEV_HIGH},
+	{"dropbox-token", "Dropbox access token",
+	 BL "sl\\.(?:u\\.)?[A-Za-z0-9_-]{130,1400}" BRD, KW("sl."), v_random, 0, SEV_HIGH},
+	{"readme-api-key", "ReadMe API key",
+	 BL "rdme_[a-z0-9]{70}" BR, KW("rdme_"), v_random, 0, SEV_MED},
+	{"typeform-token", "Typeform personal access token",
+	 BL "tfp_[A-Za-z0-9_.=-]{59}(?![A-Za-z0-9_.=-])", KW("tfp_"), v_random, 0, SEV_MED},
+	{"onepassword-secret-key", "1Password account secret key",
+	 BL "A3-[A-Z0-9]{6}-(?:[A-Z0-9]{11}|[A-Z0-9]{6}-[A-Z0-9]{5})-[A-Z0-9]{5}-[A-Z0-9]{5}-[A-Z0-9]{5}" BRD,
+	 KW("a3-"), v_random, 0, SEV_CRIT},
 
 	/* Keys and structured tokens.  Key blocks: the body is read possessively up to the next "-----",
 	 * so a flood of BEGIN lines costs one pass, not one scan each.  The
@@ -602,14 +745,32 @@ static const struct bh_secret_rule value_rules[] = {
 	{"age-secret-key", "age encryption secret key",
 	 BL "AGE-SECRET-KEY-1[QPZRY9X8GF2TVDW0S3JN54KHCE6MUA7L]{58}" BR,
 	 KW("age-secret-key-1"), v_bech32, 0, SEV_CRIT},
+	{"private-key-base64", "base64 of a PEM private key (kubeconfig client-key-data, Kubernetes secret)",
+	 "(?<![A-Za-z0-9+/])LS0tLS1CRUdJTi[A-Za-z0-9+/]{100,16000}={0,2}",
+	 KW("ls0tls1crudjti"), v_b64_private_key, 0, SEV_CRIT},
+	{"wireguard-private-key", "WireGuard private key",
+	 "(?<![A-Za-z0-9])PrivateKey[ \\t]*=[ \\t]*(?<s>[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=)(?![A-Za-z0-9+/=])",
+	 KW("privatekey"), v_random, 0, SEV_CRIT},
+	{"password-hash", "password hash (crypt, bcrypt, yescrypt, argon2)",
+	 "(?<![A-Za-z0-9$./])\\$(?:2[aby]\\$[0-9]{2}\\$[./A-Za-z0-9]{53}|"
+	 "[156]\\$(?:rounds=[0-9]{1,9}\\$)?[./A-Za-z0-9]{1,16}\\$[./A-Za-z0-9]{22,86}|"
+	 "y\\$[./A-Za-z0-9]{1,8}\\$[./A-Za-z0-9]{1,64}\\$[./A-Za-z0-9]{43}|"
+	 "argon2(?:id|i|d)\\$v=[0-9]{1,3}\\$m=[0-9]{1,8},t=[0-9]{1,4},p=[0-9]{1,3}\\$[A-Za-z0-9+/]{11,64}\\$[A-Za-z0-9+/]{16,128})"
+	 "(?![./A-Za-z0-9$])",
+	 KW("$2a$", "$2b$", "$2y$", "$1$", "$5$", "$6$", "$y$", "$argon2"), v_random, 0, SEV_LOW},
 	{"jwt", "JSON Web Token",
 	 BLD "eyJ[A-Za-z0-9_-]{10,}\\.eyJ[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]{16,}" BRD,
 	 KW("eyj"), v_jwt, 0, SEV_MED},
 
 	/* Recognised by the name beside the value. */
+	{"database-url", "database or message-broker URL with a password",
+	 "(?<![A-Za-z0-9+.-])(?:jdbc:)?(?i:postgres(?:ql)?|mysql|mariadb|mongodb(?:\\+srv)?|rediss?|amqps?|"
+	 "mssql|sqlserver|clickhouse|cockroachdb|couchdbs?|neo4j(?:\\+s)?|nats|memcached)" URL_USERINFO,
+	 KW("postgres", "mysql", "mariadb", "mongodb", "redis", "amqp", "mssql", "sqlserver",
+	    "clickhouse", "cockroachdb", "couchdb", "neo4j", "nats", "memcached"),
+	 v_url_password, 0, SEV_HIGH},
 	{"url-password", "password in a URL",
-	 "(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{1,30}://[^\\s:/?#@\"'<>\\[\\]]{0,256}:"
-	 "(?<s>[^\\s/?#\"'<>]{1,256})@(?=[A-Za-z0-9\\[])",
+	 "(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{1,30}" URL_USERINFO,
 	 KW("://"), v_url_password, BH_SRULE_CONTEXT, SEV_HIGH},
 	{"http-bearer-token", "bearer token in an Authorization header",
 	 "(?i:authorization)" ASSIGN "(?i:bearer|token)[ \\t]+(?<s>[A-Za-z0-9._~+/-]{16,}=*)",

@@ -8,7 +8,7 @@
  * Cost: a rule runs only on a buffer holding one of its keywords (a
  * literal its pattern requires), and is compiled with PCRE2 the first time
  * it runs, so checking a few environment values compiles two or three
- * rules, not ninety-three.  A rule is JIT-compiled once it has been run
+ * rules, not all 143.  A rule is JIT-compiled once it has been run
  * over jit_after bytes in total (64 KiB by default; a 32nd of that for the
  * few rules PCRE2 must try at every byte, where its interpreter is slowest),
  * about where JIT pays for its compile time.  Results are the same with

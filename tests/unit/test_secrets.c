@@ -21,18 +21,10 @@
 #include "secrets/rules.h"
 #include "secrets/secrets.h"
 #include "test.h"
-
-struct value_case {
-	const char *rule;
-	const char *input;
-	/* positives: the secret's bytes; NULL = the whole input, "*" = any
-	 * span.  negatives: the only other rule allowed to match, or NULL
-	 * for "nothing at all may match". */
-	const char *extra;
-};
+#include "test_secrets.h"
 
 /* clang-format off */
-static const struct value_case positives[] = {
+static const struct value_case positives_here[] = {
 	{"aws-access-key-id",
 	 "aws_access_key_id = AKIAVQJXXVBOTHD2WTFL",
 	 "AKIAVQJXXVBOTHD2WTFL"},
@@ -483,10 +475,10 @@ static const struct value_case positives[] = {
 	{"jwt",
 	 "Cookie: session=eyJhbGciOiAiSFMyNTYiLCAidHlwIjogIkpXVCJ9.eyJzdWIiOiAiNjQyNTUyNDAyNCIsICJpYXQiOiAxNzAwMDAwMDAwLCAibmFtZSI6ICJ4aWJxanR4eSJ9.DBWnOTRmNxwwxw9uO6IiUCeFvlOWTXkM0wVVNiZSnW4; Path=/",
 	 "eyJhbGciOiAiSFMyNTYiLCAidHlwIjogIkpXVCJ9.eyJzdWIiOiAiNjQyNTUyNDAyNCIsICJpYXQiOiAxNzAwMDAwMDAwLCAibmFtZSI6ICJ4aWJxanR4eSJ9.DBWnOTRmNxwwxw9uO6IiUCeFvlOWTXkM0wVVNiZSnW4"},
-	{"url-password",
+	{"database-url",
 	 "postgres://app:E3sKmXQ2d4qyp5E5@db.internal:5432/app",
 	 "E3sKmXQ2d4qyp5E5"},
-	{"url-password",
+	{"database-url",
 	 "redis://:VBvlqGrDUZWd!x@cache:6379",
 	 "VBvlqGrDUZWd!x"},
 	{"url-password",
@@ -521,7 +513,7 @@ static const struct value_case positives[] = {
 	 "OoXUGo+IPLaolaeZUK88RflhY7nd"},
 };
 
-static const struct value_case negatives[] = {
+static const struct value_case negatives_here[] = {
 	{"aws-access-key-id",
 	 "AKIAIOSFODNN7EXAMPLE",
 	 NULL},
@@ -875,7 +867,7 @@ static const struct value_case negatives[] = {
 	 NULL},
 	{"stripe-secret-key",
 	 "sk_test_06Io6bBh81HwPcSMX5HfOaTj",
-	 NULL},
+	 "payment-test-key"},
 	{"stripe-secret-key",
 	 "sk_live_xxxxxxxxxxxxxxxxxxxxxxxx",
 	 NULL},
@@ -1044,6 +1036,31 @@ static const struct value_case negatives[] = {
 };
 /* clang-format on */
 
+/* The cases of this file and of test_secrets_formats.c, one table each. */
+static const struct value_case *positives, *negatives;
+static size_t n_positives, n_negatives;
+
+static const struct value_case *join(const struct value_case *a, size_t na,
+				     const struct value_case *b, size_t nb,
+				     size_t *n)
+{
+	struct value_case *v = bh_xcalloc(na + nb, sizeof(*v));
+	memcpy(v, a, na * sizeof(*v));
+	memcpy(v + na, b, nb * sizeof(*v));
+	*n = na + nb;
+	return v;
+}
+
+__attribute__((constructor)) static void join_cases(void)
+{
+	positives = join(positives_here, BH_ARRAY_SIZE(positives_here),
+			 bh_test_format_positives, bh_test_n_format_positives,
+			 &n_positives);
+	negatives = join(negatives_here, BH_ARRAY_SIZE(negatives_here),
+			 bh_test_format_negatives, bh_test_n_format_negatives,
+			 &n_negatives);
+}
+
 #define MAX_FOUND 16
 struct found {
 	struct bh_secret_match m[MAX_FOUND];
@@ -1086,7 +1103,7 @@ static void scan(const char *input, struct found *f)
 static bool positives_found(const struct bh_secrets *s)
 {
 	bool all = true;
-	for (size_t i = 0; i < BH_ARRAY_SIZE(positives); i++) {
+	for (size_t i = 0; i < n_positives; i++) {
 		const struct value_case *c = &positives[i];
 		const char *want = c->extra ? c->extra : c->input;
 		struct found f;
@@ -1118,7 +1135,7 @@ static bool positives_found(const struct bh_secrets *s)
 static bool negatives_clean(const struct bh_secrets *s)
 {
 	bool all = true;
-	for (size_t i = 0; i < BH_ARRAY_SIZE(negatives); i++) {
+	for (size_t i = 0; i < n_negatives; i++) {
 		const struct value_case *c = &negatives[i];
 		struct found f;
 		scan_with(s, c->input, &f);
@@ -1188,9 +1205,9 @@ TEST(secrets_every_rule_has_cases)
 	CHECK(n >= 35);
 	for (size_t i = 0; i < n; i++) {
 		size_t p = 0, q = 0;
-		for (size_t j = 0; j < BH_ARRAY_SIZE(positives); j++)
+		for (size_t j = 0; j < n_positives; j++)
 			p += strcmp(positives[j].rule, rules[i].id) == 0;
-		for (size_t j = 0; j < BH_ARRAY_SIZE(negatives); j++)
+		for (size_t j = 0; j < n_negatives; j++)
 			q += strcmp(negatives[j].rule, rules[i].id) == 0;
 		if (p < 2 || q < 2) {
 			fprintf(stderr,
@@ -1623,7 +1640,7 @@ TEST(secrets_keywords_hold_for_every_positive)
 	size_t n_values, n_names;
 	const struct bh_secret_rule *values = bh_secret_value_rules(&n_values);
 	const struct bh_name_rule *rules = bh_secret_name_rules(&n_names);
-	for (size_t i = 0; i < BH_ARRAY_SIZE(positives); i++) {
+	for (size_t i = 0; i < n_positives; i++) {
 		const struct value_case *c = &positives[i];
 		const struct bh_secret_rule *r = NULL;
 		for (size_t j = 0; j < n_values && !r; j++)
@@ -1661,7 +1678,7 @@ static bool index_agrees(const struct bh_keywords *kw,
 			 const char *const *const *lists, size_t n,
 			 const char *buf, size_t len)
 {
-	bool on[128], ok = true;
+	bool on[256], ok = true;
 	if (n > BH_ARRAY_SIZE(on))
 		return false;
 	bh_keywords_find(kw, buf, len, on);
@@ -1719,14 +1736,14 @@ TEST(secrets_keyword_index_agrees_with_plain_search)
 	 * the buffer. */
 	size_t n;
 	const struct bh_secret_rule *rules = bh_secret_value_rules(&n);
-	const char *const *lists[128];
+	const char *const *lists[256];
 	REQUIRE(n <= BH_ARRAY_SIZE(lists));
 	kw = bh_keywords_new(n);
 	for (size_t i = 0; i < n; i++) {
 		lists[i] = rules[i].keywords;
 		bh_keywords_add(kw, i, rules[i].keywords);
 	}
-	for (size_t i = 0; i < BH_ARRAY_SIZE(positives); i++) {
+	for (size_t i = 0; i < n_positives; i++) {
 		const char *in = positives[i].input;
 		size_t len = strlen(in);
 		CHECK(index_agrees(kw, lists, n, in, len));
@@ -1735,7 +1752,7 @@ TEST(secrets_keyword_index_agrees_with_plain_search)
 			CHECK(index_agrees(kw, lists, n, in, len - cut));
 		}
 	}
-	for (size_t i = 0; i < BH_ARRAY_SIZE(negatives); i++)
+	for (size_t i = 0; i < n_negatives; i++)
 		CHECK(index_agrees(kw, lists, n, negatives[i].input,
 				   strlen(negatives[i].input)));
 	for (size_t i = 0; i < BH_ARRAY_SIZE(innocents); i++)
@@ -1749,11 +1766,11 @@ static size_t corpus_strings(const char ***out, struct bh_strbuf *hostile)
 {
 	size_t n = 0, cap = 0;
 	const char **v = NULL;
-	for (size_t i = 0; i < BH_ARRAY_SIZE(positives); i++) {
+	for (size_t i = 0; i < n_positives; i++) {
 		bh_xgrow((void **)&v, &cap, n + 1, sizeof(*v));
 		v[n++] = positives[i].input;
 	}
-	for (size_t i = 0; i < BH_ARRAY_SIZE(negatives); i++) {
+	for (size_t i = 0; i < n_negatives; i++) {
 		bh_xgrow((void **)&v, &cap, n + 1, sizeof(*v));
 		v[n++] = negatives[i].input;
 	}
