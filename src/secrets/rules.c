@@ -195,9 +195,58 @@ static bool v_random(const char *s, size_t n)
 	return !is_placeholder(s, n) && bh_shannon_entropy(s, n) >= 3.0;
 }
 
+static bool starts_with(const char *s, size_t n, const char *prefix)
+{
+	size_t m = strlen(prefix);
+	return n >= m && memcmp(s, prefix, m) == 0;
+}
+
+/* Where code reads the value from, not the value: a dotted path of
+ * identifiers (process.env.API_KEY, settings.AUTH_TOKEN, os.environ.get)
+ * that starts at a usual home of configuration or ends in a constant's
+ * name. */
+static bool is_code_reference(const char *s, size_t n)
+{
+	static const char *const roots[] = {
+	    "process", "settings", "config", "conf", "cfg",	"env",
+	    "os",      "self",	   "this",   "app",  "secrets", "vars",
+	    "params",  "options",  "opts",   "props", "ENV",	"Rails",
+	};
+	size_t parts = 1, first_len = 0, last = 0;
+	bool upper = true;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (c == '.') {
+			if (i == last)
+				return false;
+			if (parts++ == 1)
+				first_len = i;
+			last = i + 1;
+			upper = true;
+		} else if (c == '_' || (c >= 'A' && c <= 'Z') ||
+			   (c >= 'a' && c <= 'z') ||
+			   (c >= '0' && c <= '9' && i > last)) {
+			upper = upper && !(c >= 'a' && c <= 'z');
+		} else {
+			return false;
+		}
+	}
+	if (parts < 2 || last == n)
+		return false;
+	if (upper && n - last >= 2)
+		return true;
+	for (size_t i = 0; i < BH_ARRAY_SIZE(roots); i++)
+		if (strlen(roots[i]) == first_len &&
+		    memcmp(s, roots[i], first_len) == 0)
+			return true;
+	return false;
+}
+
 /* A human- or machine-chosen value next to a secret-like name.  Rejects
  * what is not a value at all: references to other variables, templates,
- * paths, URLs without credentials, keywords, placeholders. */
+ * code that reads the value from elsewhere, paths, URLs without
+ * credentials, keywords, placeholders; and tokens that are public by
+ * design (Stripe publishable keys, Mapbox public tokens). */
 static bool v_assigned(const char *s, size_t n)
 {
 	static const char *const words[] = {
@@ -214,6 +263,9 @@ static bool v_assigned(const char *s, size_t n)
 	for (size_t i = 0; i < BH_ARRAY_SIZE(words); i++)
 		if (equals_ci(s, n, words[i]))
 			return false;
+	if (is_code_reference(s, n) || starts_with(s, n, "pk.eyJ") ||
+	    starts_with(s, n, "pk_live_") || starts_with(s, n, "pk_test_"))
+		return false;
 	return v_random(s, n);
 }
 
@@ -337,6 +389,7 @@ static bool v_url_password(const char *s, size_t n)
 	    "password", "pass",	    "passwd", "pwd", "pw",   "secret",
 	    "user",	"username", "token",  "x",   "xxx",  "***",
 	    "****",	"changeme", "foo",    "bar", "test",
+	    "guest", /* RabbitMQ's default guest:guest */
 	};
 	bool digits = n <= 5;
 	for (size_t i = 0; digits && i < n; i++)

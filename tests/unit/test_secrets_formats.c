@@ -2,7 +2,8 @@
 /*
  * The rules added for the credential inventory: their positives and
  * look-alike negatives, checked by test_secrets.c with the others (see
- * test_secrets.h); and the severities of all rules.  The corpus run
+ * test_secrets.h); negatives for what the corpus run found reported
+ * wrongly; and the severities of all rules.  The corpus run
  * (tests/corpus) measures recall and false positives over whole files.
  *
  * The credentials are fakes, made by tests/corpus/gen-secrets.py's
@@ -18,6 +19,10 @@
 
 /* clang-format off */
 const struct value_case bh_test_format_positives[] = {
+	/* A dotted value that is no code reference. */
+	{"secret-assignment",
+	 "session_secret = Kq8Zt.Wm3Vr9Xp2Ld",
+	 "Kq8Zt.Wm3Vr9Xp2Ld"},
 	{"url-password",
 	 "git clone https://deploy:Zt8qLm2Xw9RkVb4N@git.internal.test/org/repo.git",
 	 "Zt8qLm2Xw9RkVb4N"},
@@ -614,6 +619,22 @@ const struct value_case bh_test_format_negatives[] = {
 	 NULL},
 	{"password-hash",
 	 "alice:!$6$:19800::::::",
+	 NULL},
+	/* What the corpus run found reported wrongly. */
+	{"secret-assignment",
+	 "auth_token = settings.AUTH_TOKEN",
+	 NULL},
+	{"secret-assignment",
+	 "apiKey: process.env.API_KEY,",
+	 NULL},
+	{"secret-assignment",
+	 "token = os.environ.get",
+	 NULL},
+	{"secret-assignment",
+	 "MAPBOX_PUBLIC_TOKEN=pk.eyJ1IjoiOPC6cXF6c5ZvDpCWKYkHbkgXNy0Mp9k9bqMCVLyjeC2Dx9R20o.10a5o_mkc4AzxPoMVax9l",
+	 NULL},
+	{"url-password",
+	 "amqp://guest:guest@localhost:5672/",
 	 NULL},
 	{"database-url",
 	 "postgres://app:${DB_PASSWORD}@db.internal:5432/app",
