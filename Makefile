@@ -58,6 +58,10 @@ $(BUILD)/unit-tests: $(UNIT_OBJ) $(BUILD)/libbulkhead.a
 $(BUILD)/fuzz-replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(BUILD)/libbulkhead.a
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
+# Recall and false positives of the secret rules on tests/corpus/secrets.
+$(BUILD)/corpus-score: tests/corpus/score.c $(BUILD)/libbulkhead.a
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
 # Test helpers are deliberately small, static where they try raw syscalls.
 $(BUILD)/helpers/%: tests/helpers/%.c
 	@mkdir -p $(dir $@)
@@ -75,9 +79,10 @@ integration: $(BUILD)/bulkhead $(HELPERS)
 	BULKHEAD=$(CURDIR)/$(BUILD)/bulkhead HELPERS=$(CURDIR)/$(BUILD)/helpers \
 		bash tests/integration/run.sh
 
-# The whole suite: unit, fuzz corpora, ASan+UBSan unit run, integration as
-# root and as an unprivileged user.  Ends with "N passed, N failed".
-test: $(BUILD)/bulkhead $(BUILD)/unit-tests $(HELPERS) $(FUZZ_TARGETS:%=$(BUILD)/fuzz-replay-%)
+# The whole suite: unit, fuzz corpora, the secret corpus, ASan+UBSan unit run,
+# integration as root and as an unprivileged user.  Ends with "N passed, N
+# failed".
+test: $(BUILD)/bulkhead $(BUILD)/unit-tests $(BUILD)/corpus-score $(HELPERS) $(FUZZ_TARGETS:%=$(BUILD)/fuzz-replay-%)
 	bash tests/run-all.sh
 
 asan-build:

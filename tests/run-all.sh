@@ -1,6 +1,7 @@
 #!/bin/bash
 # The whole test suite, as `make test` runs it: unit tests, the fuzz corpora
-# replayed, the unit tests and corpora again under ASan+UBSan, and the
+# replayed, recall and false positives of the secret rules on their corpus,
+# the unit tests and corpora again under ASan+UBSan, and the
 # integration tests as root and as an unprivileged user.  Each suite prints
 # "NAME: N passed, N failed"; the last line adds them up.
 set -u
@@ -54,6 +55,7 @@ corpora() { # build dir
 
 run_suite unit "$BUILD/unit-tests"
 run_suite corpora corpora "$BUILD"
+run_suite secrets-corpus "$BUILD/corpus-score" tests/corpus/secrets
 if [ "${BH_SKIP_ASAN:-0}" != 1 ]; then
 	echo "== asan-build"
 	if ! make -s asan-build; then

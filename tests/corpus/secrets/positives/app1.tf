@@ -1,0 +1,7 @@
+  heroku_api_key = "HRKU-AA4GB8wVWvKgb_mno3KGJPf8kJ_3raaovHKc6eIV55hl5OqPkXT_WsEXKsEz"
+  netlify_auth_token = "nfp_n6E6wMDmJKBSvkTKX2UYhlVA6ykBNttlIven"
+  github_user_token = "ghu_7smXJCIFSTOan1fEw3nDagZ3oakgkv2QxfWp"
+  tfe_token = "tske3GdX46LtxH.atlasv1.V3kNhuzfkGt50qg3rjd91KerUJUdC3RUewkzSEdBSq9fWMWSduPilBfC0Qxgg0cYoiA"
+  harness_api_key = "pat.fBQAMi0z0pLDLyvh-9fo_9.Dqp3QoZ4QAC6zh1V5zTGzFvP.Ot1CmWwWFquNUij3z5TO"
+  shippo_api_token = "shippo_live_19645d2193b42867677e10a9fb77302fa1a52a5e"
+  dropbox_access_token = "sl.3e_TQDLVrViU_a16Mv0V-FmShuydS6kWO_AN6XpwEOtG5HmYBmqT9D24jbcWyy_XpzMmEdfOVbNMl6wg8r5E6jADJA4_zczJUAQgY1TF15qCwFY4nGfu-JJgrOT7MMO-rHZPLD36KlTi"

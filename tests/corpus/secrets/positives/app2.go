@@ -1,0 +1,7 @@
+var GITLAB_TOKEN = "glpat-TcTIX4ZVBYNrUyXMz-Iu"
+var CARGO_REGISTRY_TOKEN = "cioz5tdupWUcZsIZNVkIMykZXIfQbvOIMw0"
+var NUGET_API_KEY = "oy2sdw5jwy2viffdc77jvlcn6mvg3dxpzuxinnklf8s295"
+	slack_config_token := "xoxe-1-Bg4eMHj8xPlF33D0KNNCNUonx0xZvEsIusuGlnAVoEZ8gpis5Hf4JEcY5oNUr4AJ7BS2oTaJ93XxDehbbIgrsfHwvTD8FE7U8PoIjhEff6uFILoWBi4b8kKgQOB72Yh4JVjgDQbEQTNm1lnJJu"
+var TELEGRAM_BOT_TOKEN = "6004452359:AAWtoS2LPOVlwjX4TprOXtpQZRuQIJn20G4"
+var CONTENTFUL_MANAGEMENT_TOKEN = "CFPAT-hwzsgYNmcDw75_lFZmAci_lbuLdCOisPJRbG1ZkmLFc"
+	typeform_token := "tfp_2m9dPOgz7aVqDXU7AWTKCB8Pi2EkPF4ontC2uBeoluj3_4sfaSM0k7yRNGQ"
