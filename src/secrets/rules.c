@@ -195,6 +195,14 @@ static bool v_random(const char *s, size_t n)
 	return !is_placeholder(s, n) && bh_shannon_entropy(s, n) >= 3.0;
 }
 
+static bool has_digit(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] >= '0' && s[i] <= '9')
+			return true;
+	return false;
+}
+
 static bool starts_with(const char *s, size_t n, const char *prefix)
 {
 	size_t m = strlen(prefix);
@@ -202,9 +210,10 @@ static bool starts_with(const char *s, size_t n, const char *prefix)
 }
 
 /* Where code reads the value from, not the value: a dotted path of
- * identifiers (process.env.API_KEY, settings.AUTH_TOKEN, os.environ.get)
- * that starts at a usual home of configuration or ends in a constant's
- * name. */
+ * identifiers (process.env.API_KEY, settings.AUTH_TOKEN, var.db_password)
+ * that starts at a usual home of configuration, ends in a constant's name
+ * or has no digit at all (a random secret of eight bytes or more almost
+ * always has one). */
 static bool is_code_reference(const char *s, size_t n)
 {
 	static const char *const roots[] = {
@@ -233,7 +242,7 @@ static bool is_code_reference(const char *s, size_t n)
 	}
 	if (parts < 2 || last == n)
 		return false;
-	if (upper && n - last >= 2)
+	if ((upper && n - last >= 2) || !has_digit(s, n))
 		return true;
 	for (size_t i = 0; i < BH_ARRAY_SIZE(roots); i++)
 		if (strlen(roots[i]) == first_len &&
@@ -253,6 +262,8 @@ static bool v_assigned(const char *s, size_t n)
 	    "null",	 "none",     "nil",   "true",	  "false",
 	    "undefined", "required", "empty", "optional", "string",
 	    "password",	 "secret",   "token", "disabled", "enabled",
+	    /* fetch()'s credentials modes */
+	    "same-origin",
 	};
 	if (n < 8)
 		return false;
@@ -835,12 +846,14 @@ static const struct bh_secret_rule value_rules[] = {
 	 "(?<![A-Za-z0-9_])(?:machine[ \\t\\r\\n]+\\S+|default)(?:[ \\t\\r\\n]+(?:login|account)[ \\t\\r\\n]+\\S+){0,2}"
 	 "[ \\t\\r\\n]+password[ \\t\\r\\n]+(?<s>\\S{1,256})",
 	 KW("password"), v_url_password, BH_SRULE_CONTEXT, SEV_HIGH},
+	/* Not after ':' (arn:...:secret:name), not a call or an index
+	 * (getenv("X"), os.environ["X"]): code, not a value. */
 	{"secret-assignment", "high-entropy value assigned to a secret-like name",
-	 "(?<![A-Za-z0-9_.-])[A-Za-z0-9_.-]{0,40}?"
+	 "(?<![A-Za-z0-9_.:-])[A-Za-z0-9_.-]{0,40}?"
 	 "(?i:password|passwd|passphrase|pwd|secret|token|api[_.-]?key|apikey|"
 	 "access[_.-]?key|private[_.-]?key|secret[_.-]?key|signing[_.-]?key|"
 	 "encryption[_.-]?key|master[_.-]?key|client[_.-]?secret|credentials?|auth)"
-	 ASSIGN "(?<s>[^\\s\"'`,;<>(){}\\[\\]]{8,256})",
+	 ASSIGN "(?<s>[^\\s\"'`,;<>(){}\\[\\]]{8,256}+)(?![(\\[])",
 	 KW("pass", "pwd", "secret", "token", "key", "credential", "auth"),
 	 v_assigned, BH_SRULE_CONTEXT, SEV_MED},
 };
