@@ -326,6 +326,15 @@ LINE = {
     ".log": ["2026-11-26T09:14:03.118Z DEBUG http: sending credential {v} to upstream",
              "[worker-3] retrying with {v} after 401"],
     ".tf": ["  {n} = \"{v}\""],
+    ".xml": ["  <add key=\"{N}\" value=\"{v}\" />", "  <{n}>{v}</{n}>"],
+    ".ini": ["{n} = {v}", "{N}: {v}"],
+    ".properties": ["{n}={v}", "app.{n}: {v}"],
+    ".md": ["Run `{N}={v} make deploy` once, then rotate it.", "| prod | `{v}` | rotated 2026-11 |"],
+    ".history": ["tool login --token={v}", "docker run --rm -e {N}={v} app:latest", "echo -n '{v}' | gh auth login --with-token"],
+    ".java": ["    private static final String {N} = \"{v}\";"],
+    ".rb": ["{n} = '{v}'", "ENV['{N}'] ||= \"{v}\""],
+    ".php": ["    '{n}' => '{v}',"],
+    ".rs": ["    let {n} = \"{v}\";"],
 }
 
 # ---- decoys --------------------------------------------------------------
@@ -526,8 +535,8 @@ class Corpus:
 def positives(c):
     exts = list(LINE)
     for rule, (gen, name) in V.items():
-        # Four per rule, each in another kind of file and line.
-        for k in range(4):
+        # Six per rule, each in another kind of file and line.
+        for k in range(6):
             ext = exts[(hash_rule(rule) + k) % len(exts)]
             tmpl = R.choice(LINE[ext])
             c.add(f"positives/app{k}{ext}", tmpl.format(N=name, n=name.lower(), v=gen()), rule)
@@ -571,6 +580,10 @@ def positives(c):
                           "private_key_id": rs(HEX, 40),
                           "private_key": "\n".join(pem("PRIVATE KEY", 8)) + "\n",
                           "client_email": f"svc{k}@proj-{k}.iam.gserviceaccount.com"}), "private-key")
+    # JSON as PHP and some JavaScript serialisers write it: "/" escaped.
+    for k in range(2):
+        c.add("positives/export.json", json.dumps({"aws_secret_access_key": rs(B64, 40)}).replace("/", "\\/"), "aws-secret-access-key")
+        c.add("positives/export.json", json.dumps({"connection": f"DefaultEndpointsProtocol=https;AccountName=a{k};AccountKey={rs(B64, 86)}=="}).replace("/", "\\/"), "azure-storage-key")
     for k, kind in enumerate(["RSA PRIVATE KEY", "PRIVATE KEY", "EC PRIVATE KEY", "ENCRYPTED PRIVATE KEY"]):
         c.add(f"positives/keys/key{k}.pem", f"# {kind.lower()} for tests")
         c.block(f"positives/keys/key{k}.pem", pem(kind, 10), "private-key")

@@ -1,7 +1,5 @@
-const gitlab_token = 'glpat-p5bwnN21uuuTKwy1_M4m';
-fetch(url, { headers: { Authorization: `Bearer cioIR03d2sVwZR0Jf7Y3yFr2JSmde5miywj` } });
-const nuget_api_key = 'oy2swapezqlfck2lvmvm0kpbpahsuq1jqrstapfs8vpl0f';
-const slack_config_token = 'xoxe-1-AVK2XEh9O8NxpybSuVEg8r23nBPGTMlB9KrBdc0mfIaHNeeSudQK47I8Ak0pk6Dhs6JF2uO7FB1fS3FjFblwWBV2PK98USbVIriGusj1k8y9Vcyl04v9qF84eL5eIPCwgqyhboHHfFG5OZChoW';
-  telegram_bot_token: "6547365690:AAPgmhTIK2aZbomRXaHRyXPHAIVOK49u_ao",
-const contentful_management_token = 'CFPAT-XDor7Qo4lPdDIVYv0zDGY4KICow-pD6a17nO_LI6A_R';
-fetch(url, { headers: { Authorization: `Bearer tfp_6APj4yIGNtCPna83xsTl1oojnjACPS9E2zVa7QonSa88_dEVrTpubMnVsPg` } });
+  sentry_auth_token: "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",
+const new_relic_api_key = 'NRAK-UFAMR9NC6QGMQLFNRAIHG0TY4I5';
+const gem_host_api_key = 'rubygems_5ea3a1574ee5c466ceb5e5a3756ab659ff0e8c206bde7748';
+fetch(url, { headers: { Authorization: `Bearer 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` } });
+const telegram_bot_token = '5963040292:AA873J0rPZAgzO_2uJ_eZt_YJsF_EbKgTKF';

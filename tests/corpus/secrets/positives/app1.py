@@ -1,13 +1,4 @@
-client = Client(api_key="AIzaJATN4sDD_CWoNfsavmIODVqlByiTQs04IiM")
-    headers={"Authorization": "Bearer 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"},
-GOOGLE_OAUTH_ACCESS_TOKEN = "ya29.a0xoUfVnsvUVPlJRPevDecmCLKYrzq7r9UvvHkULHUNycbz99jdX3FEY6mKM-tc0os4FiNjY2gh2aFsr8Di4Lke-G5W0QfJxtTpOUF1JeyBHXcpapy-hDGndjwRdDTWYbEmGua33BHco0MVLzN15NWxl"
-    headers={"Authorization": "Bearer AKID3s9SCleUC7oiGi9fzEqSiivrSLCBUcTM"},
-GITHUB_PAT = "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"
-    headers={"Authorization": "Bearer bkua_498a30994970b78b3f68731ecf1f7c3cfdd80d05"},
-client = Client(api_key="ops_eyJBPeLBIx6zOpMXBS91qItt2b6Nb8d3ii8s5NGTF6UHG4TfVcV67NHBayaw5MZ1dm2Xc0WtKpRkN4q6k8sR16glGj5GIn8vSGthkteiUxcRFB8WK6AvSYq9CFPpHUuRX1eiF1sl-E2-aV9_vJLWAGy3tqmGNnvVeE27na_SVLXck8PRKT3HAteY1DiWMAYb39tyv4qyGl1xbkkNfc1vRbvZUkF8FmN53L_VRR7sGbEc-PeJTYElESdTVi3HZeZqmo5RYkU81JLijC6C0vWU6pXyrZFxzjmvif2yBd_JJc1Pn5UPqz5Cx9U_Gbo7RKPkSnpVRaYLpfARq24-8Nw575040dKge3ZVJnAtkTOpyluTCon83VDIqpFSOHPwxWAvWAbALzyQc8CfILzecdpUf645DP7xdOrGE_gdfAAYQTce7TQIUo-K8X9h-TVBzZ8vrJT8zHfOxn_ZTr6ntOwfrP6TdcPF861OFKtmh7TaIyjqNZ2awmrQEJXM2pKNk8H5U-J6_L83rHCZBIc3k463jB0HM0bfu7YUs9Z2iCFCnZF-aiciQVSBbG-39MR_Sz5EtWYUEtaJTeIDisAGbBImGuV73BU")
-PREFECT_API_KEY = "pnu_iw3yyNFbaqyidS4OoMTwZqSQgrbGbY0CL68Y"
-HF_TOKEN = "hf_H35pEWVOTkdjVqlM0XwbGpmZjtaSrSM0rJ"
-client = Client(api_key="xapp-1-AWTOUGGZUJN-1467599011552-fbb5540ebccca0d338eedcf376d9c54dce9f206444ed4a162869bb5f0b11ae09")
-FLW_SECRET_KEY = "FLWSECK-2db9c3d35bd643dfddd1c068b05befdf-X"
-PLAID_ACCESS_TOKEN = "access-production-e257f9b0-d2b7-49c5-9b7f-87ff8895a13d"
-    headers={"Authorization": "Bearer AGE-SECRET-KEY-17PYJN9VYF6ZSTYTN2LF3QLL8ETQZTAKG6NDE8VYXYJ3GC3DV96AQ2YNE06"},
+    headers={"Authorization": "Bearer bkua_3373bb39547445e91206ef89a512f2af1ea8f45e"},
+    headers={"Authorization": "Bearer pnu_8y9Vcyl04v9qF84eL5eIPCwgqyhboHHfFG5O"},
+    headers={"Authorization": "Bearer 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"},
+client = Client(api_key="22ad321fe69d6d15b578810ec5c25e6c-5afb0a1d-512a77b1")

@@ -1,15 +1,10 @@
-export GITHUB_TOKEN="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"
-curl -sf -H "X-Api-Key: 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" https://api.internal.test/v1/ping
-NEW_RELIC_API_KEY='NRAK-TJQUDPKOZ52LO6VEREZ1HA7H3D9' ./deploy.sh --env prod
-curl -sf -H "X-Api-Key: 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" https://api.internal.test/v1/ping
-export TWINE_PASSWORD="pypi-AgEIcHlwaS5vcmcUx3uR14H16Vds2l_Pj0dXrfnaEzOyXMHyrJ7Z6vkx2MUw5WFDoOu-hKerXAhYSgfaRL_wxOrLYFze2J9hdE5_wrUzOCv6mQpIEvKrbkjdSFLpMyELKHJQuWL"
-export REPLICATE_API_TOKEN="r8_Tm5jm3wB48UDG5o62PiWNEx7WmgH1xQ9QDsiX"
-GROQ_API_KEY='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' ./deploy.sh --env prod
-export PERPLEXITY_API_KEY="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"
-curl -sf -H "X-Api-Key: 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" https://api.internal.test/v1/ping
-curl -sf -H "X-Api-Key: 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" https://api.internal.test/v1/ping
-curl -sf -H "X-Api-Key: pcsk_cDByEv_PgdTpHvwJyy5AWmdjipBtEumxTLtYjRhIgwrUVEgKCULcJYJmGalPBQlhJK3kFZv" https://api.internal.test/v1/ping
-export TWILIO_API_KEY="SK51ef21cbc1e3022f0773181de488807e"
-curl -sf -H "X-Api-Key: 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" https://api.internal.test/v1/ping
-export SUPABASE_ACCESS_TOKEN="sbp_444532248e2d78012b5580edea14934b8f8e12fb"
-curl -sf -H "X-Api-Key: eyJhbGciOiAiRVMyNTYiLCAidHlwIjogIkpXVCJ9.eyJzdWIiOiAiMjgyMTU4ODQzNiIsICJpYXQiOiAxNzY5NDI5ODE3LCAibmFtZSI6ICJwZGxqdW5xYyJ9.elIwlNaNuRiSFUSyUVe8ydC0l3QONgZUonT5hjM-3Ev" https://api.internal.test/v1/ping
+curl -sf -H "X-Api-Key: squ_724af26ab07565fcc93cecf6eb2b6a1d462caa63" https://api.internal.test/v1/ping
+export JFROG_ACCESS_TOKEN="cmVmdGtuOjAxOjg4MDU4NDc2NDM6VUpIbmN5QlF4WVZjSE5adE1NRmxQcDVxeXRN"
+CLOJARS_DEPLOY_TOKEN='CLOJARS_oasv7nkk75ioj2kqo7pfgcq71gnsc0uzml595ahp79gb186a5um2weipvv0t' ./deploy.sh --env prod
+export GROQ_API_KEY="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"
+export XAI_API_KEY="xai-jMFHwsF5v0TxGYl86ssQ36NUWExjEupZyqLk7pOA0kVI79xWKoiOVkZfy2Wpr1oLwd3oRpXyTgNDqR24"
+export TAVILY_API_KEY="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"
+curl -sf -H "X-Api-Key: fw_SX4WL8mVNFOAwg6APj4yIGNt" https://api.internal.test/v1/ping
+STRIPE_WEBHOOK_SECRET='whsec_5gMWGDZxnKMzBEPOrEsR99tnHBWNWgPX' ./deploy.sh --env prod
+HUBSPOT_ACCESS_TOKEN='pat-eu1-cac9a8b9-f3ec-4963-95a3-c2598cfe6ccd' ./deploy.sh --env prod
+DROPBOX_ACCESS_TOKEN='sl.5cNGjw4mIh2V6wxWWk0JJWISdBWy4VFGJo3L6Bk-q3Twt9wx-y3UDLfRf3xdLaFmvTyRV3LH0d2YwBSfFWlZCfatY6aiPlBo8B4ca5icSDTKpI4BmOYsBl_LZnb0uUJxilK0zGQiaKpS' ./deploy.sh --env prod

@@ -1,8 +1,8 @@
-  digitalocean_token: "dop_v1_9ba73b5f4d6ac530ebeece8268a72ce81f74017eba3802452dfe669698230738",
-const gh_token = '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';
-const pulumi_access_token = 'pul-00ed2def669e20ed79147441d3c9010c5b88e45a';
-const dockerhub_token = 'dckr_pat_WXRgoxMpG6-mo7KSYitcN-4bMbq';
-fetch(url, { headers: { Authorization: `Bearer sk-svcacct-2N0tgrdcPJjEywoWai3xX320zboJluQ_OCjs_C2E5Q5KUqaPHqA8ejoo_bwrn1KMR-asQQtOpR8OBhok08XAnI5YH3Lj-Pbaa3QL4BYelJmvcxmIH6ac4OEHm5vg160kQw-EvxBxe4WQQXdzdzKHsf7pSLjy` } });
-fetch(url, { headers: { Authorization: `Bearer xoxb-545635922349-7611904064620-zhXxmzm2FUZ1UjxHVDD5uBDm` } });
-  facebook_access_token: "EAABOwb9YvjocGmnwhKUDCao61MZKABO28HqTta5VQK6duk3i9MnAmzy2PLph9NvmRBA0vWSDQ3td5KCYyCjuxFy1c35QV8UUl3fU1Hx4bajg3AtJGYt9DIL75nEL4wqDjwQj5NTJmOBIoPoTewchg3Y6B4BseNIPFlYOY9hkS7CjMFHwsF5v0Tx",
-fetch(url, { headers: { Authorization: `Bearer patlJi6hzCY7s46U7.2230bd503f3630273f55d5ef5092519081dca2a749b0dbf35fdb65f50f15feb4` } });
+  netlify_auth_token: "nfp_kTI9DB5gWRJ3WknXsxZKPcnycdPjHpoLen6y",
+  grafana_token: "glc_eyJvIjogIjcwODE4OSIsICJuIjogInN0YWNrLTYwODY2MSIsICJrIjogImxtZ056RTYyQWtNSzI4SjFaa2F2SzBQciJ9",
+  harness_api_key: "pat.WQ_4Xj1vzvIE6FENBtZ2Iu.W1QQTFmZUumPF7FOkxb7oZqe.SXwUOOcw9afJlxPwuDGV",
+  infracost_api_key: "ico-7xCwLwqO9A0M5SjWMCEA4unDlWQtX7jr",
+  src_access_token: "sgp_494bc940f12a7375_1aa43fa451a8dce9c1d0650d6126155a55c03df9",
+  npm_token: "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",
+  slack_bot_token: "xoxb-570240023596-4582321400066-u91rUfVNDmxidIeSfreCkGYO",
+const linear_api_key = 'lin_api_Do0lDTynw0fuGnLBMnJc8lSSunk4iQepdvZdfVld';

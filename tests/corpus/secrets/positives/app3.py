@@ -1,11 +1,3 @@
-JIRA_API_TOKEN = "ATATT3xFfGF0lt2ZYBvmhobmH_nDiu5h2U4p-GS3Kt9p26DHz-7OPFHdILI7Sg2urYwkWoKn4-sxfKHVMKNNu__e7WtqyEphclhdf5Il8URshgh78qVwM_sVCzJfPLDwyex7JuhEZAA9I0o5LH0_q1U78xINWLvtcIW4TLm8mRZFW3-VKapM2lL=BE5ACF98"
-DT_API_TOKEN = "dt0c01.AFRVZ8XKO905KAW7L1VWGNOQ.DJQETNGM9SKFRXQQ5C4ZHD7MZ200YAQXBD55SIP19TYMYW0O2U4CQQIUWOMXQ2J3"
-    headers={"Authorization": "Bearer ico-517MmXI7RoryhClkHXxGt2Dgu5RdCe0V"},
-    headers={"Authorization": "Bearer rubygems_ebba0a03efbc0c647abe68a949f19d43853a5064984574fd"},
-client = Client(api_key="sk-ant-oat01-BEcW1LpjIUSOSbH5YDlck6kSSqfZWsWdMRCDf8ICYJM8z8eDzXlQAsGJar8QHva1ddsZQiGuiikapdoen14J179LvTsQ5AA")
-TOGETHER_API_KEY = "tgp_v1_57ZhoPsDQjJZmtK7LZppE328lgMlFzJQz2llvXgDU1C"
-SQUARE_ACCESS_TOKEN = "sq0atp-r0YtE7vdvRrfWBgik0XxcH"
-MAILGUN_API_KEY = "b9149dde5e2bee2dbfe445907b87d3de-5165b223-1cb102de"
-LINEAR_API_KEY = "lin_api_iw2fMtb5BknsRfuOakejRrJ66oeut3rzX8md8BSo"
-BREVO_API_KEY = "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"
-    headers={"Authorization": "Bearer A3-EFXCEB-FDQ9X5-VNMOD-9EJEU-HW87L-QTOEU"},
+    headers={"Authorization": "Bearer HRKU-AAAhYkh0min_aBS6_GQqonAEylH1dORhUy2z9dqKrQPdVo95zPU6c5QDgVMp"},
+SQUARE_ACCESS_TOKEN = "sq0csp-YDWfl5eKUbRHg7xNQDQtIcgZu-6v9-JdK621HYHucCI"
+    headers={"Authorization": "Bearer pscale_pw_couRc-349JCdgc0InnqztKPQls6Q43VfbahSfdEWnHa"},

@@ -1,7 +1,10 @@
-export HEROKU_API_KEY="HRKU-AAxJPIhxjpXu3yQ7yuvbG9PEqfqnNuPUTpYKhGPNoXWVirlA7g5sM5GfVd0Q"
-curl -sf -H "X-Api-Key: nfp_i2eV5Xw4Dz8nqHKwJwkDViMAVEV6xDlEmoxY" https://api.internal.test/v1/ping
-GITHUB_USER_TOKEN='ghu_PGq4ni3qZERBNTmAKAKRrwt23o7f3d3aKe0A' ./deploy.sh --env prod
-TFE_TOKEN='6aJXyDJQUNBPJd.atlasv1.bGWoxybVIDfjAjab6BGU8kV6A3uDGKiOKWlB9NVFDeffsYfXagrtooV2jmnCY9KqQxx' ./deploy.sh --env prod
-curl -sf -H "X-Api-Key: pat.xbb-2YqVLWjXoq2c3Qgy_q.buNzj5qICHK2ZrML79xZYZQQ.yK5k6UOPfl7asZIwJcVy" https://api.internal.test/v1/ping
-SHIPPO_API_TOKEN='shippo_live_0e8cdb443c4eefd336957825497a2eeaf36e84b7' ./deploy.sh --env prod
-curl -sf -H "X-Api-Key: sl.YQ0snAEsrfVnVRoieBoUtsRzJ6hyB0CgpITsDhN0NvAE_DVx0yYVnqQ5OcrpZT5Tph3K1KEDmSKmDC-cRDFstc6fWavZodi-pJUAgJHqruJoSjhnNcejXTRQaiYXwBguuGWCjNaH14Vw" https://api.internal.test/v1/ping
+GOOGLE_API_KEY='AIzaKlluJ8ERS2DTtJQeasgwlufsarPP0J4bNyC' ./deploy.sh --env prod
+curl -sf -H "X-Api-Key: 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" https://api.internal.test/v1/ping
+curl -sf -H "X-Api-Key: ghr_POAKSSh0KB6xcLBA678awWoLb05mn5lo8GXZN95qUUt6BaurhdR41LspnzlXrxY0gWnYq53kXY17" https://api.internal.test/v1/ping
+CARGO_REGISTRY_TOKEN='cioRO3uS36tbC12V9HMTP9O5by05JtDdKiO' ./deploy.sh --env prod
+CEREBRAS_API_KEY='csk-x1t25gfveii9zdgvd6vuyntps6v21xagilfd1fa7q6xsd6v4' ./deploy.sh --env prod
+curl -sf -H "X-Api-Key: sk-lf-fc435ad6-c5cf-477f-bae9-9bed4d81a90a" https://api.internal.test/v1/ping
+curl -sf -H "X-Api-Key: OTQyMTAyNzkwMjU5Mzg5MDc5NA.JY8DGk.f80qFPJK6rby1gspwKG_VPZ37q5y-fVSNd7MJ5" https://api.internal.test/v1/ping
+export PAYMENT_TEST_SECRET="FLWSECK_TEST-0282b532bd39ef68e97993945fbdc67e-X"
+SHOPIFY_ACCESS_TOKEN='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' ./deploy.sh --env prod
+AGE_KEY='AGE-SECRET-KEY-1HP06UCVHLDMZ6NVY449F9YFPA9GUE32UUXRWLAQAQVD3HUUPZYKQGJYNAQ' ./deploy.sh --env prod

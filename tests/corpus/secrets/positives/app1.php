@@ -1,0 +1,6 @@
+    'ci_deploy_token' => 'glrt-yyJVdwrTWHYPVHduJqOO',
+    'deepseek_api_key' => 'sk-ce8ad179e73665e3385a71451b04d051',
+    'hf_token' => 'hf_5c9rBm2dvDUngcISwBH0rfanuJ2CiPdiMp',
+    'contentful_management_token' => 'CFPAT-PaKFzvv5AP_3KnF47wcmLRgTkZ-RyeYMZs38UAEAk7m',
+    'airtable_api_key' => 'patXCjTjDrrgp2Nvw.46c296d1ffe5bf38b83204ae50d3adc9b5b0956ea7705c0d5e073a632b9b92eb',
+    'typeform_token' => 'tfp_JFXkFfakYnxcT6onSEVELnmM43h9052AfN1DzP6ZUHrf_OgZi9H5sWcr5Bb',

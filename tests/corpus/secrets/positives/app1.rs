@@ -1,0 +1,10 @@
+    let google_api_key = "AIzaTL0mZxM4Xwp2reg9tDbI4PWPjI3el3GBI4C";
+    let google_client_secret = "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";
+    let github_refresh_token = "ghr_uuCoXCQv0Snq65Q4usolxZSdb4XX5bUJqfNLBUMW8UvmIKU90XDnczPG5nG4YzoJ5F3yt23Y35yG";
+    let cargo_registry_token = "cioQgUUbqF11JUUmfczFfXSWK745x4q9fq7";
+    let cerebras_api_key = "csk-st0pt9ix0tnatfj19q55twobahosadjvdqi52esu0hpxt9vh";
+    let langfuse_secret_key = "sk-lf-1899b404-0fd5-42f8-90f3-fc01ca07d8e3";
+    let discord_token = "ODExMzgwMTY3OTIzMjA5NDQw.6eIK9c.05B3ebDzk2K5EJ1RgvYC8UM4tvSogk2h56UcKM";
+    let payment_test_secret = "FLWSECK_TEST-1c339a721a38da9e9bc2dfc1d19a4c07-X";
+    let shopify_access_token = "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";
+    let age_key = "AGE-SECRET-KEY-1NDVKAWL5GUAYMQFFEHQN86TAT570NSN64KUP5N983TXZXCAGCMJS9Y5ZLN";

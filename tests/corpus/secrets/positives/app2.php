@@ -1,0 +1,5 @@
+    'gh_token' => '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',
+    'vault_token' => 'hvb.OfjxgeQDDr56HkfFWnMI9OIQ7ifhSYf19RKDjh7NMYEZgmDDbRqRMacTGPQ9nfIca4BO8n9GC3Lo3dR-12Pl4kIQ0x',
+    'flw_secret_key' => 'FLWSECK-5d674a8d9be5a03a98bda083c0554781-X',
+    'mapbox_secret_token' => 'sk.eyJ1IjoiOZcxAQm623ArxQlGbEHlD6TPkz0LbkBQQ_hMgqTPzWFvc4j67REhuUYctgl8.k1OpqZDf5tqkm14o4CexI7',
+    'op_secret_key' => 'A3-0OBSSB-KROE29-K26GY-RQBJY-VZH62-VJZC9',

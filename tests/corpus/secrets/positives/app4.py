@@ -1,0 +1,10 @@
+    headers={"Authorization": "Bearer sqp_6a2169f1c0f9461653c52c735482418e83b1d11d"},
+client = Client(api_key="cmVmdGtuOjAxOjg1ODkwMjg1Nzc6dGJsZWNIc2pGdno5aUw2dW5ZTTQzdENTUGJl")
+    headers={"Authorization": "Bearer CLOJARS_je3wc5boows188lxsdy8dso8gqgqpped5c19aq22dcakkmeoom1l23qt0wl4"},
+GROQ_API_KEY = "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"
+client = Client(api_key="xai-OuC5fjQDf8aIlxLWUD0IG8qZnInGsyqBEIkYkgj29c8p4aFUZk7jop3oM11XGWkvtdsQRZlBkWAHKdeL")
+client = Client(api_key="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")
+    headers={"Authorization": "Bearer fw_9dPOgz7aVqDXU7AWTKCB8Pi2"},
+STRIPE_WEBHOOK_SECRET = "whsec_V5mQG2nCK6oKP7In91tvXEj2uZ3knsx7"
+    headers={"Authorization": "Bearer pat-na1-4cde8f5c-b75b-4665-a006-048d96c5250b"},
+    headers={"Authorization": "Bearer sl.-9biQ7tBU7iI-e1WH7X1aIDXZr57Y8pUcboXx4I24NnidlVUznZhzha3yKYf4G-JeEOMBxG0B44PYTCuSags_RUopmGRo5DcXSiW-OcTu9V6DFPMKJnS5I-QJ3cBHi8XCDMIYfnIGIPW"},

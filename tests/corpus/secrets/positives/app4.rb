@@ -1,0 +1,4 @@
+github_user_token = 'ghu_Bz6OUdmK2aBzNgC9tPE8soUTxG3mMn4DUuTx'
+tfe_token = '0oVwuSkkqFfHgW.atlasv1.DyqZ4yOHIWuSujXbA7IoCyp1PP0sWa8GpyYZY0lfNQRh1YHUn21Xxum4jCWPc9OC7iX'
+twine_password = 'pypi-AgEIcHlwaS5vcmcmtQxWMEukMf3V6-loXCuSvQYRXj4E63LcvTSWCLx0H_lvJJCmqtTe36yJgzGCxkeYQN4sauGs5Mnw87pZYJ_gwEebPj5cugJshpBiIhXnrAjI_XPE4IV6fqM'
+langsmith_api_key = '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'

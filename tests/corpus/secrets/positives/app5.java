@@ -1,0 +1,2 @@
+    private static final String CIRCLECI_TOKEN = "CCIPAT_HqtTRVhGk7OBn3eJbKPuEQ_76fb1acaf4d2661385d4833e0af40ae837a17904";
+    private static final String ID_TOKEN = "eyJhbGciOiAiRVMyNTYiLCAidHlwIjogIkpXVCJ9.eyJzdWIiOiAiNDQ3ODAxOTU3MiIsICJpYXQiOiAxNzYwMDQ2NTgzLCAibmFtZSI6ICJzc3BuZndqZSJ9.KO5oB2QB7WBcTZRXjs3EGRhjMU-vdx9rbKmnWiJGc8O";

@@ -1,0 +1,5 @@
+  sentry_auth_token = "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"
+  new_relic_api_key = "NRAK-IAUVM5CUMX1HIK6U8CXXX1DH3UX"
+  gem_host_api_key = "rubygems_082a253d7de24e06070e91d1e95bd8d722131ad83e415c91"
+  perplexity_api_key = "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"
+  telegram_bot_token = "8747794422:AAftfqsNF_hLggKX5MNK_H4pucUBVh7-c8H"
