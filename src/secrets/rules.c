@@ -468,6 +468,8 @@ bool bh_secret_keywords_present(const char *const *words, const char *buf,
 
 /* ---- value rules ------------------------------------------------------- */
 
+/* A character of standard base64, "/" also as JSON may escape it ("\/"). */
+#define B64_CHAR "(?:[A-Za-z0-9+]|\\\\?/)"
 /* "://user:password@" of a URL; the password is the group s. */
 #define URL_USERINFO                                                           \
 	"://[^\\s:/?#@\"'<>\\[\\]]{0,256}:(?<s>[^\\s/?#\"'<>]{1,256})@(?=[A-Za-z0-9\\[])"
@@ -488,7 +490,7 @@ static const struct bh_secret_rule value_rules[] = {
 	 KW("akia", "asia", "abia", "acca", "a3t"), v_aws_key_id, 0, SEV_HIGH},
 	{"aws-secret-access-key", "AWS secret access key",
 	 "(?i:aws)[A-Za-z0-9_.-]{0,20}?(?i:secret)[A-Za-z0-9_.-]{0,20}?" ASSIGN
-	 "(?<s>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])", KW("secret"), v_aws_secret, 0, SEV_CRIT},
+	 "(?<s>" B64_CHAR "{40})(?![A-Za-z0-9/+=])", KW("secret"), v_aws_secret, 0, SEV_CRIT},
 	{"aws-session-token", "AWS temporary session token",
 	 "(?<![A-Za-z0-9/+])(?:IQoJb3JpZ2luX2V[jk]|FwoGZXIvYXdzE)[A-Za-z0-9/+]{100,4000}={0,2}",
 	 KW("iqojb3jpz2lux2v", "fwogzxivyxdze"), v_random, 0, SEV_HIGH},
@@ -499,7 +501,7 @@ static const struct bh_secret_rule value_rules[] = {
 	{"google-oauth-access-token", "Google OAuth access token",
 	 BL "ya29\\.[0-9A-Za-z_-]{30,2000}" BRD, KW("ya29."), v_random, 0, SEV_MED},
 	{"azure-storage-key", "Azure storage or Service Bus account key",
-	 "(?<![A-Za-z])(?:AccountKey|SharedAccessKey)=(?<s>[A-Za-z0-9+/]{43,86}={0,2})",
+	 "(?<![A-Za-z])(?:AccountKey|SharedAccessKey)=(?<s>" B64_CHAR "{43,86}={0,2})",
 	 KW("accountkey=", "sharedaccesskey="), v_random, 0, SEV_CRIT},
 	{"azure-sas-signature", "Azure shared access signature",
 	 "[?&]sig=(?<s>(?:[A-Za-z0-9/+]|%2[BbFf]){40,120}(?:=|%3[Dd]){0,2})",

@@ -19,6 +19,13 @@
 
 /* clang-format off */
 const struct value_case bh_test_format_positives[] = {
+	/* JSON with "/" escaped, as PHP's json_encode writes it. */
+	{"aws-secret-access-key",
+	 "{\"aws_secret_access_key\":\"kT3x\\/9QmZp2Lw8Rv5Ny1Hc7Jd4Fb6Gs0Ae+Ku2Xq\"}",
+	 "kT3x\\/9QmZp2Lw8Rv5Ny1Hc7Jd4Fb6Gs0Ae+Ku2Xq"},
+	{"azure-storage-key",
+	 "{\"c\":\"AccountName=a;AccountKey=Zx8\\/Lp3Qw7Er1Ty5Ui9Op2As6Df0Gh4Jk8Lz3Xc7Vb1Nm5Qw9Er3Ty7Ui1Op5As9Df3Gh7Jk1Lz5Xc9Vb3Nm7Q==\"}",
+	 "Zx8\\/Lp3Qw7Er1Ty5Ui9Op2As6Df0Gh4Jk8Lz3Xc7Vb1Nm5Qw9Er3Ty7Ui1Op5As9Df3Gh7Jk1Lz5Xc9Vb3Nm7Q=="},
 	/* A dotted value that is no code reference. */
 	{"secret-assignment",
 	 "session_secret = Kq8Zt.Wm3Vr9Xp2Ld",
