@@ -591,6 +591,10 @@ def positives(c):
         c.block(f"positives/home/.ssh/id_ed25519_{k}", openssh_key(), "openssh-private-key")
         c.block(f"positives/keys/secring{k}.asc", pgp_key(), "pgp-private-key")
         c.block(f"positives/keys/deploy{k}.ppk", putty_key(), "putty-private-key")
+    # A key saved on Windows (CRLF), and one in a .env value with "\n" escapes.
+    c.block("positives/keys/windows.pem", [l + "\r" for l in pem("PRIVATE KEY", 10)], "private-key")
+    for k in range(2):
+        c.add("positives/keys.env", "PRIVATE_KEY=\"" + "\\n".join(pem("RSA PRIVATE KEY", 8)) + "\\n\"", "private-key")
     # A private key inside YAML, indented, as Kubernetes and CI files hold them.
     for k in range(2):
         c.add("positives/k8s-secret.yaml", "stringData:")
