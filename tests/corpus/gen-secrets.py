@@ -342,50 +342,36 @@ LINE = {
 
 def decoy_lines():
     """Lines that hold nothing secret, several hundred of them random."""
-    d = []
-    for _ in range(60):
-        d.append(f"commit {rs(HEX, 40)}")
-    for _ in range(40):
-        d.append(f"    Merge: {rs(HEX, 7)} {rs(HEX, 7)}")
-    for _ in range(60):
-        d.append(f"request_id={uuid()} trace_id={rs(HEX, 32)} span_id={rs(HEX, 16)}")
-    for _ in range(40):
-        d.append(f"{rs(HEX, 64)}  dist/app-{R.randrange(100)}.{R.randrange(100)}.tar.gz")
-    for _ in range(40):
-        d.append(f"{rs(HEX, 32)}  vendor/lib{rs(LO, 5)}.so")
-    for _ in range(60):
-        name = rs(LO, R.randrange(3, 10))
-        d.append(f"      \"integrity\": \"sha512-{b64(hashlib.sha512(name.encode()).digest())}\",")
-    for _ in range(40):
-        name = rs(LO, R.randrange(3, 10))
-        d.append(f"  resolved \"https://registry.yarnpkg.com/{name}/-/{name}-1.{R.randrange(20)}.{R.randrange(9)}.tgz#{rs(HEX, 40)}\"")
-    for _ in range(40):
-        d.append(f"github.com/{rs(LO, 6)}/{rs(LO, 8)} v0.{R.randrange(30)}.{R.randrange(9)} h1:{b64(bytes(R.randrange(256) for _ in range(32)))}")
-    for _ in range(30):
-        d.append(f"checksum = \"{rs(HEX, 64)}\"")
-    for _ in range(30):
-        d.append(f"FROM docker.io/library/{R.choice(['node', 'python', 'golang', 'debian'])}@sha256:{rs(HEX, 64)}")
-    for _ in range(30):
-        d.append(f"<script src=\"/static/app.{rs(HEX, 8)}.js\" integrity=\"sha384-{b64(bytes(R.randrange(256) for _ in range(48)))}\" crossorigin=\"anonymous\"></script>")
     words = ("lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor "
              "incididunt ut labore et dolore magna aliqua token secret password key auth").split()
-    for _ in range(80):
-        d.append(" ".join(R.choice(words) for _ in range(R.randrange(8, 16))).capitalize() + ".")
-    for _ in range(40):
-        text = " ".join(R.choice(words) for _ in range(R.randrange(3, 12)))
-        d.append(f"data: {b64(text.encode())}")
-    for _ in range(30):
-        d.append("!function(e,t){var n=" + ";".join(f"{rs(LO, 1)}{R.randrange(99)}=e[{R.randrange(99)}]" for _ in range(12)) + "}(window,document);")
-    for _ in range(30):
-        d.append(f".c-{rs(LO + DIG, 6)}{{color:#{rs(HEX, 6)};background:#{rs(HEX, 6)};margin:{R.randrange(20)}px}}")
-    for _ in range(30):
-        d.append(f"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI{rs(B64, 43)} {rs(LO, 5)}@{rs(LO, 6)}")
-    for _ in range(20):
-        d.append(f"ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABgQ{rs(B64, 300)} {rs(LO, 5)}@laptop")
-    for _ in range(20):
-        d.append(f"{rs(LO, 8)}.example.net ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBB{rs(B64, 100)}=")
-    for _ in range(20):
-        d.append(f"256 SHA256:{rs(B64, 43)} {rs(LO, 5)}@host (ED25519)")
+    name = lambda: rs(LO, R.randrange(3, 10))
+    rand_bytes = lambda n: bytes(R.randrange(256) for _ in range(n))
+    prose = lambda lo, hi: " ".join(R.choice(words) for _ in range(R.randrange(lo, hi)))
+    yarn_resolved = lambda n: (f"  resolved \"https://registry.yarnpkg.com/{n}/-/{n}-1.{R.randrange(20)}."
+                               f"{R.randrange(9)}.tgz#{rs(HEX, 40)}\"")
+    # How many of each, and how to make one.
+    kinds = [
+        (60, lambda: f"commit {rs(HEX, 40)}"),
+        (40, lambda: f"    Merge: {rs(HEX, 7)} {rs(HEX, 7)}"),
+        (60, lambda: f"request_id={uuid()} trace_id={rs(HEX, 32)} span_id={rs(HEX, 16)}"),
+        (40, lambda: f"{rs(HEX, 64)}  dist/app-{R.randrange(100)}.{R.randrange(100)}.tar.gz"),
+        (40, lambda: f"{rs(HEX, 32)}  vendor/lib{rs(LO, 5)}.so"),
+        (60, lambda: f"      \"integrity\": \"sha512-{b64(hashlib.sha512(name().encode()).digest())}\","),
+        (40, lambda: yarn_resolved(name())),
+        (40, lambda: f"github.com/{rs(LO, 6)}/{rs(LO, 8)} v0.{R.randrange(30)}.{R.randrange(9)} h1:{b64(rand_bytes(32))}"),
+        (30, lambda: f"checksum = \"{rs(HEX, 64)}\""),
+        (30, lambda: f"FROM docker.io/library/{R.choice(['node', 'python', 'golang', 'debian'])}@sha256:{rs(HEX, 64)}"),
+        (30, lambda: f"<script src=\"/static/app.{rs(HEX, 8)}.js\" integrity=\"sha384-{b64(rand_bytes(48))}\" crossorigin=\"anonymous\"></script>"),
+        (80, lambda: prose(8, 16).capitalize() + "."),
+        (40, lambda: f"data: {b64(prose(3, 12).encode())}"),
+        (30, lambda: "!function(e,t){var n=" + ";".join(f"{rs(LO, 1)}{R.randrange(99)}=e[{R.randrange(99)}]" for _ in range(12)) + "}(window,document);"),
+        (30, lambda: f".c-{rs(LO + DIG, 6)}{{color:#{rs(HEX, 6)};background:#{rs(HEX, 6)};margin:{R.randrange(20)}px}}"),
+        (30, lambda: f"ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAI{rs(B64, 43)} {rs(LO, 5)}@{rs(LO, 6)}"),
+        (20, lambda: f"ssh-rsa AAAAB3NzaC1yc2EAAAADAQABAAABgQ{rs(B64, 300)} {rs(LO, 5)}@laptop"),
+        (20, lambda: f"{rs(LO, 8)}.example.net ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBB{rs(B64, 100)}="),
+        (20, lambda: f"256 SHA256:{rs(B64, 43)} {rs(LO, 5)}@host (ED25519)"),
+    ]
+    d = [make() for count, make in kinds for _ in range(count)]
     # Configuration that names a secret without holding one.
     refs = ["password=${DB_PASSWORD}", "password: ${{ secrets.DB_PASSWORD }}", "DB_PASSWORD=",
             "PASSWORD=changeme", "password = \"\"", "api_key = os.environ[\"API_KEY\"]",
