@@ -217,9 +217,9 @@ static bool starts_with(const char *s, size_t n, const char *prefix)
 static bool is_code_reference(const char *s, size_t n)
 {
 	static const char *const roots[] = {
-	    "process", "settings", "config", "conf", "cfg",	"env",
-	    "os",      "self",	   "this",   "app",  "secrets", "vars",
-	    "params",  "options",  "opts",   "props", "ENV",	"Rails",
+	    "process", "settings", "config", "conf",  "cfg",	 "env",
+	    "os",      "self",	   "this",   "app",   "secrets", "vars",
+	    "params",  "options",  "opts",   "props", "ENV",	 "Rails",
 	};
 	size_t parts = 1, first_len = 0, last = 0;
 	bool upper = true;
@@ -258,12 +258,12 @@ static bool is_code_reference(const char *s, size_t n)
  * design (Stripe publishable keys, Mapbox public tokens). */
 static bool v_assigned(const char *s, size_t n)
 {
+	/* same-origin: a credentials mode of fetch(). */
 	static const char *const words[] = {
-	    "null",	 "none",     "nil",   "true",	  "false",
-	    "undefined", "required", "empty", "optional", "string",
-	    "password",	 "secret",   "token", "disabled", "enabled",
-	    /* fetch()'s credentials modes */
-	    "same-origin",
+	    "null",	"none",	     "nil",	 "true",
+	    "false",	"undefined", "required", "empty",
+	    "optional", "string",    "password", "secret",
+	    "token",	"disabled",  "enabled",	 "same-origin",
 	};
 	if (n < 8)
 		return false;
@@ -382,7 +382,8 @@ static bool v_payment_test(const char *s, size_t n)
 	    "sk_test_BQokikJOvBiI2HlWgH4olfQ2",
 	};
 	for (size_t i = 0; i < BH_ARRAY_SIZE(published); i++)
-		if (strlen(published[i]) == n && memcmp(s, published[i], n) == 0)
+		if (strlen(published[i]) == n &&
+		    memcmp(s, published[i], n) == 0)
 			return false;
 	return v_random(s, n);
 }
@@ -396,11 +397,11 @@ static bool v_putty(const char *s, size_t n)
 /* The password of scheme://user:password@host. */
 static bool v_url_password(const char *s, size_t n)
 {
+	/* guest: RabbitMQ's default guest:guest. */
 	static const char *const words[] = {
 	    "password", "pass",	    "passwd", "pwd", "pw",   "secret",
 	    "user",	"username", "token",  "x",   "xxx",  "***",
-	    "****",	"changeme", "foo",    "bar", "test",
-	    "guest", /* RabbitMQ's default guest:guest */
+	    "****",	"changeme", "foo",    "bar", "test", "guest",
 	};
 	bool digits = n <= 5;
 	for (size_t i = 0; digits && i < n; i++)
@@ -472,7 +473,8 @@ bool bh_secret_keywords_present(const char *const *words, const char *buf,
 #define B64_CHAR "(?:[A-Za-z0-9+]|\\\\?/)"
 /* "://user:password@" of a URL; the password is the group s. */
 #define URL_USERINFO                                                           \
-	"://[^\\s:/?#@\"'<>\\[\\]]{0,256}:(?<s>[^\\s/?#\"'<>]{1,256})@(?=[A-Za-z0-9\\[])"
+	"://[^\\s:/?#@\"'<>\\[\\]]{0,256}:"                                    \
+	"(?<s>[^\\s/?#\"'<>]{1,256})@(?=[A-Za-z0-9\\[])"
 #define UUID "[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}"
 
 #define PEM_BODY "(?:[A-Za-z0-9+/=\\s\\\\:,.\"']|-(?!----))*+"

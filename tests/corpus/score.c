@@ -271,8 +271,7 @@ static int report(const struct corpus *c, size_t unlisted)
 			if (strcmp(c->v[i].expect, rules[r].id) == 0 &&
 			    !c->v[i].found)
 				printf("  missed %s at %s:%u%s%s\n",
-				       rules[r].id, c->v[i].path,
-				       c->v[i].line,
+				       rules[r].id, c->v[i].path, c->v[i].line,
 				       c->v[i].other ? ", reported as " : "",
 				       c->v[i].other ? c->v[i].other : "");
 	}
@@ -328,8 +327,8 @@ int main(int argc, char **argv)
 			printf("recall %zu/%zu fp %zu/%zu\n", t.found,
 			       t.positives, t.flagged + unlisted, t.decoys);
 		}
-	} else if (bh_secrets_new_opts(&(struct bh_secrets_opts){0, false},
-				       &s, &err) < 0) {
+	} else if (bh_secrets_new_opts(&(struct bh_secrets_opts){0, false}, &s,
+				       &err) < 0) {
 		fprintf(stderr, "corpus-score: %s\n", err->msg);
 		bh_error_free(err);
 		r = -EINVAL;

@@ -721,8 +721,10 @@ TEST(secrets_every_rule_has_a_severity)
  * then a random body. */
 #define OPENSSH_KEY                                                            \
 	"-----BEGIN OPENSSH PRIVATE KEY-----\n"                                \
-	"b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gt\n" \
-	"ZWQyNTUxOQAAACBqXfN3Lk2Qx9rT0sWvYb8uZc1pEoHa4KdLmN7yGwJtFQAAAJh8r2Vx\n" \
+	"b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gt" \
+	"\n"                                                                   \
+	"ZWQyNTUxOQAAACBqXfN3Lk2Qx9rT0sWvYb8uZc1pEoHa4KdLmN7yGwJtFQAAAJh8r2Vx" \
+	"\n"                                                                   \
 	"-----END OPENSSH PRIVATE KEY-----\n"
 
 /* A real key's zero bytes are not a placeholder's run of one character. */
@@ -753,7 +755,8 @@ TEST(secrets_match_carries_its_rule_severity)
 	    "-----END EC PRIVATE KEY-----\n",
 	    "GITHUB_TOKEN=ghp_Ab3De5Gh7Jk9Mn1Pq3St5Vw7Yz9Bc1Df3Gh5",
 	    OPENSSH_KEY,
-	    "https://hooks.slack.com/services/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",
+	    "https://hooks.slack.com/services/T0A1B2C3D/B4E5F6G7H/"
+	    "x7Qm2Vn9Lp4Rs8Tw1Yz6Kc3J",
 	    "password = 'Xq7#mP2vL9wR4tK8'",
 	};
 	struct bh_secrets *s = NULL;
