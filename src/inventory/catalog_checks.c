@@ -951,3 +951,17 @@ bool bh_inv_holds_private_key(const char *buf, size_t len, unsigned *line)
 	}
 	return false;
 }
+
+bh_inv_check_fn *const bh_inv_checks[] = {
+    bh_inv_holds_private_key,
+    bh_inv_holds_secret_setting,
+    bh_inv_holds_kubeconfig,
+    bh_inv_holds_json_secret,
+    bh_inv_holds_docker_auth,
+    bh_inv_holds_llm_keys,
+    bh_inv_holds_gitconfig,
+    bh_inv_holds_netrc,
+    bh_inv_holds_pgpass,
+    bh_inv_holds_maven_xml,
+    NULL,
+};

@@ -11,6 +11,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+typedef bool bh_inv_check_fn(const char *buf, size_t len, unsigned *line);
+
+/* Every check below, NULL-terminated: for tests and fuzzing. */
+extern bh_inv_check_fn *const bh_inv_checks[];
+
 /* PEM, OpenSSH, PGP, SSH2 or PuTTY private key. */
 bool bh_inv_holds_private_key(const char *buf, size_t len, unsigned *line);
 
