@@ -218,6 +218,29 @@ static bool is_env_reference(struct span v)
 	return true;
 }
 
+/* /etc/mysql/client-key.pem, ~/.config/gcloud/sa.json: a value that names
+ * a key or credential file rather than holding one.  Base64 secrets may
+ * start with '/', but never have a ".ext" at the end. */
+static bool is_file_path(struct span v)
+{
+	if (!starts_with(v, "/") && !starts_with(v, "~/") &&
+	    !starts_with(v, "./") && !starts_with(v, "../") &&
+	    !starts_with(v, "$HOME/") && !starts_with(v, "${HOME}/"))
+		return false;
+	size_t ext = 0; /* length of the ".ext" that ends here, if any */
+	for (size_t i = 0; i < v.n; i++) {
+		if (is_space(v.p[i]))
+			return false;
+		if (v.p[i] == '.')
+			ext = 1;
+		else if (ext && is_alnum(v.p[i]))
+			ext++;
+		else
+			ext = 0;
+	}
+	return ext >= 2 && ext <= 9;
+}
+
 /* Does a value's text carry a secret of its own? */
 static bool is_secret_value(struct span v)
 {
@@ -236,7 +259,7 @@ static bool is_secret_value(struct span v)
 		return false;
 	if (v.n >= 2 && v.p[0] == '<' && v.p[v.n - 1] == '>')
 		return false; /* <your-token> */
-	return !is_env_reference(v);
+	return !is_env_reference(v) && !is_file_path(v);
 }
 
 static bool is_authority_end(char c)
@@ -536,9 +559,9 @@ bool bh_inv_holds_secret_setting(const char *buf, size_t len, unsigned *line)
 }
 
 /* exec and auth-provider plugins mint credentials whenever kubectl runs;
- * client-key-data is an inline private key; tokenFile names a token. */
+ * client-key-data is an inline private key. */
 static const struct secret_rules kube_rules = {
-    .also = (const char *const[]){"client-key-data", "tokenfile", NULL},
+    .also = (const char *const[]){"client-key-data", NULL},
     .bare = (const char *const[]){"exec", "auth-provider", NULL},
 };
 

@@ -25,8 +25,8 @@ bool bh_inv_holds_private_key(const char *buf, size_t len, unsigned *line);
  * or a URL carrying user:password@ anywhere. */
 bool bh_inv_holds_secret_setting(const char *buf, size_t len, unsigned *line);
 
-/* A kubeconfig: the above, plus client-key-data, tokenFile and the exec
- * and auth-provider plugins (which mint credentials on demand). */
+/* A kubeconfig: the above, plus client-key-data and the exec and
+ * auth-provider plugins (which mint credentials on demand). */
 bool bh_inv_holds_kubeconfig(const char *buf, size_t len, unsigned *line);
 
 /* JSON: a non-empty string under a secret-like key, a map of them

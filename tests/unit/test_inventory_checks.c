@@ -202,6 +202,8 @@ static const struct holds_case cases[] = {
 	 "secret_key = \ngpg_passphrase = \nkms_key = alias/s3\nhost_base = s3.amazonaws.com\n", 0},
 	{"mysql-cnf", "[client]\nuser=root\npassword=\"hunter2\"\n", 3},
 	{"mysql-cnf", "[client]\nuser=root\nhost=localhost\n", 0},
+	{"mysql-cnf", "[client]\nssl-key=/etc/mysql/client-key.pem\n", 0},
+	{"s3cmd", "[default]\nsecret_key = /K7MDENG+bPxRfiCY\n", 2},
 	{"databricks", "[DEFAULT]\nhost = https://x.cloud.databricks.com\n"
 	 "token = dapi0123456789abcdef\n", 3},
 	{"databricks", "[DEFAULT]\nhost = https://x.cloud.databricks.com\n"
@@ -230,6 +232,9 @@ static const struct holds_case cases[] = {
 	{"kubeconfig", "users:\n- name: eks\n  user:\n    exec:\n"
 	 "      apiVersion: client.authentication.k8s.io/v1beta1\n      command: aws\n", 4},
 	{"kubeconfig", "users:\n- name: gke\n  user:\n    auth-provider:\n      name: gcp\n", 4},
+	{"kubeconfig", "users:\n- name: minikube\n  user:\n"
+	 "    client-certificate: /home/u/.minikube/profiles/m/client.crt\n"
+	 "    client-key: /home/u/.minikube/profiles/m/client.key\n", 0},
 	{"kubeconfig", "apiVersion: v1\nclusters:\n- cluster:\n"
 	 "    certificate-authority-data: LS0tLS1CRUdJTi\n    server: https://10.0.0.1:6443\n"
 	 "  name: c\ncontexts:\n- context:\n    cluster: c\n    user: u\n  name: ctx\n"
