@@ -54,6 +54,8 @@ static const char run_help[] =
 	"      --pty, --no-pty      give the command a pseudo-terminal of its own\n"
 	"                           (default: when a standard stream is a\n"
 	"                           terminal); its output is sanitised\n"
+	"      --grant-self         also grant read and execute of the bulkhead\n"
+	"                           binary (how `inventory` runs its scanner)\n"
 	"  -q, --quiet              no warnings on stderr (still logged)\n"
 	"  -h, --help               this text\n"
 	"\n"

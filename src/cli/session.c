@@ -31,6 +31,7 @@ enum {
 	OPT_PTY,
 	OPT_NO_PTY,
 	OPT_WS_MODE,
+	OPT_GRANT_SELF,
 };
 
 int bh_cli_parse_opts(int argc, char **argv, struct bh_cli_opts *o,
@@ -50,6 +51,7 @@ int bh_cli_parse_opts(int argc, char **argv, struct bh_cli_opts *o,
 		{"workspace-mode", required_argument, NULL, OPT_WS_MODE},
 		{"overlay", no_argument, NULL, 'O'},
 		{"quiet", no_argument, NULL, 'q'},
+		{"grant-self", no_argument, NULL, OPT_GRANT_SELF},
 		{"help", no_argument, NULL, 'h'},
 		{0, 0, 0, 0},
 	};
@@ -124,6 +126,11 @@ int bh_cli_parse_opts(int argc, char **argv, struct bh_cli_opts *o,
 					     optarg);
 				return -1;
 			}
+			break;
+		case OPT_GRANT_SELF:
+			if (!allow_run_opts)
+				goto unknown;
+			o->grant_self = true;
 			break;
 		case OPT_PTY:
 		case OPT_NO_PTY:
@@ -223,7 +230,7 @@ int bh_cli_load_profile(const char *spec, const struct bh_policy_vars *vars,
 	return bh_policy_load(spec, vars, &reader, out, err);
 }
 
-static char *host_home(void)
+char *bh_cli_host_home(void)
 {
 	const char *h = getenv("HOME");
 	if (h && h[0] == '/')
@@ -272,6 +279,20 @@ int bh_load_key(const char *state_dir, unsigned char key[32],
 	return 0;
 }
 
+char *bh_cli_workspace_path(const char *flag, const char *cwd,
+			    struct bh_error **err)
+{
+	if (!flag) {
+		char *ws = bh_git_toplevel(cwd);
+		return ws ? ws : bh_xstrdup(cwd);
+	}
+	char *ws = realpath(flag, NULL);
+	if (!ws)
+		bh_error_set(err, BH_EK_USAGE, errno, "workspace %s: %s", flag,
+			     strerror(errno));
+	return ws;
+}
+
 static int resolve_workspace(const struct bh_cli_opts *o, struct bh_prepared *p,
 			     struct bh_error **err)
 {
@@ -279,18 +300,9 @@ static int resolve_workspace(const struct bh_cli_opts *o, struct bh_prepared *p,
 	if (!getcwd(buf, sizeof(buf)))
 		return bh_error_sys(err, errno, "getcwd");
 	p->cwd = bh_xstrdup(buf);
-	char *ws = NULL;
-	if (o->workspace) {
-		ws = realpath(o->workspace, NULL);
-		if (!ws)
-			return bh_error_set(err, BH_EK_USAGE, errno,
-					    "workspace %s: %s", o->workspace,
-					    strerror(errno));
-	} else {
-		ws = bh_git_toplevel(p->cwd);
-		if (!ws)
-			ws = bh_xstrdup(p->cwd);
-	}
+	char *ws = bh_cli_workspace_path(o->workspace, p->cwd, err);
+	if (!ws)
+		return (*err)->code ? -(*err)->code : -EINVAL;
 	p->workspace = ws;
 	struct stat st;
 	if (stat(ws, &st) != 0 || !S_ISDIR(st.st_mode))
@@ -535,7 +547,7 @@ int bh_prepare(const struct bh_cli_opts *o, char *const *argv,
 	       struct bh_prepared *p, struct bh_error **err)
 {
 	int r;
-	p->host_home = host_home();
+	p->host_home = bh_cli_host_home();
 	p->state_dir = bh_state_dir(p->host_home, getenv("XDG_STATE_HOME"));
 	r = resolve_workspace(o, p, err);
 	if (r)
@@ -583,6 +595,12 @@ int bh_prepare(const struct bh_cli_opts *o, char *const *argv,
 	add_implicit(p, BH_PATH_WRITE, p->priv_tmp);
 	add_implicit(p, BH_PATH_HIDE, p->state_dir);
 	follow_gitdir(p);
+	if (o->grant_self) {
+		p->self_exe = realpath("/proc/self/exe", NULL);
+		if (!p->self_exe)
+			return bh_error_sys(err, errno, "/proc/self/exe");
+		add_implicit(p, BH_PATH_EXEC, p->self_exe);
+	}
 
 	if (o->ws_mode >= 0) {
 		p->policy->ws_mode = (enum bh_ws_mode)o->ws_mode;
@@ -708,6 +726,7 @@ void bh_prepared_cleanup(struct bh_prepared *p)
 	free(p->cwd);
 	free(p->workspace);
 	free(p->host_home);
+	free(p->self_exe);
 	free(p->state_dir);
 	free(p->tier_note);
 	explicit_bzero(p->key, sizeof(p->key));

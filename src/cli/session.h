@@ -28,6 +28,9 @@ struct bh_cli_opts {
 	int pty;               /* 1 --pty, -1 --no-pty, 0 auto */
 	int ws_mode;           /* -1: the profile's; else enum bh_ws_mode */
 	long uid, gid;         /* --uid; -1 = default */
+	/* --grant-self: read and execute of the bulkhead binary itself, so
+	 * `inventory` can run its scanner inside the sandbox. */
+	bool grant_self;
 };
 
 struct bh_prepared {
@@ -35,6 +38,7 @@ struct bh_prepared {
 	char *cwd;
 	char *workspace;
 	char *host_home;
+	char *self_exe; /* --grant-self: the binary's real path */
 	char *state_dir;
 	char *rundir;        /* /tmp/bulkhead-XXXXXX: private HOME and TMPDIR */
 	char *rundir_journal; /* STATE/journal/ID.PID.rundir */
@@ -84,6 +88,15 @@ void bh_prepared_cleanup(struct bh_prepared *p);
  * settled question 11). */
 int bh_cli_load_profile(const char *spec, const struct bh_policy_vars *vars,
 			struct bh_policy **out, struct bh_error **err);
+
+/* The workspace as every subcommand finds it: `flag` (-w) made real, else
+ * the top of the git work tree containing cwd, else cwd.  Caller frees;
+ * NULL with err filled when -w does not resolve. */
+char *bh_cli_workspace_path(const char *flag, const char *cwd,
+			    struct bh_error **err);
+
+/* $HOME when absolute, else the passwd entry's home.  Caller frees. */
+char *bh_cli_host_home(void);
 
 /* Loads (creating on first use) the per-user fingerprint key. */
 int bh_load_key(const char *state_dir, unsigned char key[32],
