@@ -17,6 +17,8 @@ int bh_cmd_diff(int argc, char **argv);
 int bh_cmd_apply(int argc, char **argv);
 int bh_cmd_discard(int argc, char **argv);
 int bh_cmd_proxy(int argc, char **argv);
+int bh_cmd_inventory(int argc, char **argv);
+int bh_cmd_inventory_scan(int argc, char **argv);
 
 /* Prints "bulkhead: MSG" (and "  hint: HINT") to stderr and returns the
  * exit status for the error's kind.  Frees err. */

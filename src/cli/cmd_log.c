@@ -228,6 +228,18 @@ static int summarize_cb(void *ctx, void *record, unsigned line)
 		if (jstr(r, "tier"))
 			replace(&s->tier, safe_dup(jstr(r, "tier")));
 		replace(&s->command, join_argv(json_object_get(r, "argv")));
+	} else if (strcmp(event, "inventory") == 0) {
+		/* A session of its own, complete in one record. */
+		if (jstr(r, "tier"))
+			replace(&s->tier, safe_dup(jstr(r, "tier")));
+		json_t *n = json_object_get(r, "exposed_count");
+		replace(&s->status,
+			bh_xasprintf("%lld exposed",
+				     (long long)json_integer_value(n)));
+		cleanup_free char *cmd = bh_xasprintf(
+			"inventory -p %s",
+			jstr(r, "profile") ? jstr(r, "profile") : "?");
+		replace(&s->command, safe_dup(cmd));
 	} else if (strcmp(event, "end") == 0) {
 		cleanup_free char *st =
 			bh_audit_status_text(json_object_get(r, "status"));
@@ -487,11 +499,12 @@ static void print_session(const char *id, const json_t *records)
 	describe_net(&sb, records);
 	size_t i;
 	json_t *r;
-	bool ended = false;
+	bool started = false, ended = false;
 	for (i = 0; (r = json_array_get(records, i)); i++) {
 		const char *event = jstr(r, "event");
 		if (event && strcmp(event, "start") == 0) {
 			describe_start(&sb, r);
+			started = true;
 		} else if (event && strcmp(event, "end") == 0) {
 			describe_end(&sb, r);
 			ended = true;
@@ -502,7 +515,8 @@ static void print_session(const char *id, const json_t *records)
 			describe_other(&sb, r);
 		}
 	}
-	if (!ended)
+	/* An inventory is a session of one record, never "running". */
+	if (started && !ended)
 		field(&sb, "status", "running? (no end record)");
 	fputs(sb.buf ? sb.buf : "", stdout);
 	bh_strbuf_release(&sb);

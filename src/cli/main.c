@@ -24,6 +24,7 @@ static const char main_help[] =
 	"  apply SESSION          copy a session's changes into the workspace\n"
 	"  discard SESSION        remove a session and its changes\n"
 	"  proxy -p PROFILE       run the egress proxy in the foreground\n"
+	"  inventory [OPTIONS]    every credential a sandboxed command could reach\n"
 	"  version                print the version\n"
 	"  help [COMMAND]         this text, or a command's help\n"
 	"\n"
@@ -79,6 +80,9 @@ static const struct subcommand commands[] = {
 	{"apply", bh_cmd_apply},
 	{"discard", bh_cmd_discard},
 	{"proxy", bh_cmd_proxy},
+	{"inventory", bh_cmd_inventory},
+	/* Internal: the inside pass of `inventory`. */
+	{"__inventory-scan", bh_cmd_inventory_scan},
 };
 
 int main(int argc, char **argv)
