@@ -121,16 +121,5 @@ Bulkhead's recall here counts a report of any rule; counting only the
 positive's own rule, as the test suite does: $strict.
 "
 printf '%s\n' "$table" >"$out.md"
-python3 - "$table" <<'EOF'
-import re, sys
-table = sys.argv[1]
-path = "bench/README.md"
-readme = open(path).read()
-block = "<!-- SECRETS -->\n" + table + "<!-- /SECRETS -->"
-if "<!-- SECRETS -->" in readme:
-    readme = re.sub(r"<!-- SECRETS -->.*<!-- /SECRETS -->", lambda m: block, readme, flags=re.S)
-else:
-    readme = readme.rstrip("\n") + "\n\n## Secret detection\n\n" + block + "\n"
-open(path, "w").write(readme)
-EOF
+printf '%s' "$table" | python3 bench/readme-section.py SECRETS "Secret detection"
 echo "bench: wrote $out.md and bench/README.md"
