@@ -682,7 +682,7 @@ static const struct bh_cred_location locations[] = {
 
 	/* ---- the desktop and terminal sessions ---- */
 	{"dbus-session", "D-Bus", BH_INV_RUNTIME, "bus", BH_INV_SOCKET,
-	 BH_SEV_MEDIUM, "the session bus: secret service, notifications, "
+	 BH_SEV_HIGH, "the session bus: secret service, notifications, "
 	 "systemd --user",
 	 "do not grant $XDG_RUNTIME_DIR/bus; proxy it with xdg-dbus-proxy if "
 	 "a tool needs one name",
@@ -691,7 +691,7 @@ static const struct bh_cred_location locations[] = {
 	 BH_INV_SOCKET, BH_SEV_MEDIUM, "the system bus",
 	 "do not grant /run/dbus", NULL},
 	{"x11", "X11", BH_INV_ABS, "/tmp/.X11-unix/X*", BH_INV_SOCKET,
-	 BH_SEV_MEDIUM, "X displays: read and type into every window",
+	 BH_SEV_HIGH, "X displays: read and type into every window",
 	 "keep the host's /tmp out (the default profile mounts its own); "
 	 "never pass DISPLAY in",
 	 NULL},
@@ -702,10 +702,10 @@ static const struct bh_cred_location locations[] = {
 	 BH_SEV_MEDIUM, "the Wayland compositor",
 	 "do not grant $XDG_RUNTIME_DIR", NULL},
 	{"tmux", "tmux", BH_INV_ABS, "/tmp/tmux-%u/*", BH_INV_SOCKET,
-	 BH_SEV_MEDIUM, "tmux servers: send-keys types into your other panes",
+	 BH_SEV_HIGH, "tmux servers: send-keys types into your other panes",
 	 "keep the host's /tmp out; never pass TMUX in", NULL},
 	{"screen", "GNU Screen", BH_INV_ABS, "/run/screen/S-*", BH_INV_TREE,
-	 BH_SEV_MEDIUM, "screen sessions that can be attached and typed into",
+	 BH_SEV_HIGH, "screen sessions that can be attached and typed into",
 	 "do not grant /run/screen", NULL},
 	{"pulseaudio", "PulseAudio", BH_INV_RUNTIME, "pulse/native",
 	 BH_INV_SOCKET, BH_SEV_LOW, "the sound server: microphone and playback",

@@ -32,6 +32,13 @@
 #include "core/strbuf.h"
 #include "core/util.h"
 
+/* A secret rule's severity is used as an inventory severity as it is. */
+_Static_assert((int)BH_SECRET_LOW == (int)BH_SEV_LOW &&
+		       (int)BH_SECRET_MEDIUM == (int)BH_SEV_MEDIUM &&
+		       (int)BH_SECRET_HIGH == (int)BH_SEV_HIGH &&
+		       (int)BH_SECRET_CRITICAL == (int)BH_SEV_CRITICAL,
+	       "secret and inventory severities differ");
+
 struct scan {
 	const struct bh_inv_scan_opts *o;
 	struct bh_inv_findings *out;
