@@ -31,8 +31,13 @@ int bh_cmd_profiles(int argc, char **argv)
 		fputs(b->text, stdout);
 		return 0;
 	}
+	int w = 0;
 	for (const struct bh_builtin_profile *b = bh_builtin_profiles();
 	     b->name; b++)
-		printf("%-10s %s\n", b->name, b->summary);
+		if ((int)strlen(b->name) > w)
+			w = (int)strlen(b->name);
+	for (const struct bh_builtin_profile *b = bh_builtin_profiles();
+	     b->name; b++)
+		printf("%-*s  %s\n", w, b->name, b->summary);
 	return 0;
 }

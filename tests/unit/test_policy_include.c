@@ -91,13 +91,15 @@ TEST(policy_include_errors)
 	CHECK_PERR(
 	    "include /missing.profile",
 	    "t.profile:1:9: no profile '/missing.profile'\n"
-	    "hint: built-in profiles: default, go, node, python, rust; "
+	    "hint: built-in profiles: aider, claude-code, codex, default, "
+	    "gemini-cli, go, node, python, rust; "
 	    "others are found in ~/.config/bulkhead/profiles/NAME.profile "
 	    "or by absolute path");
 	CHECK_PERR("include nod",
 		   "t.profile:1:9: no profile 'nod'\n"
-		   "hint: did you mean 'node'? built-in profiles: default, go, "
-		   "node, python, rust; others are found in "
+		   "hint: did you mean 'node'? built-in profiles: aider, "
+		   "claude-code, codex, default, gemini-cli, go, node, python, "
+		   "rust; others are found in "
 		   "~/.config/bulkhead/profiles/NAME.profile or by absolute "
 		   "path");
 	CHECK_PERR("include /locked.profile",
@@ -259,8 +261,9 @@ TEST(policy_load)
 
 TEST(policy_builtins)
 {
-	static const char *const want[] = {"default", "go", "node", "python",
-					   "rust"};
+	static const char *const want[] = {"aider",	 "claude-code", "codex",
+					   "default",	 "gemini-cli",	"go",
+					   "node",	 "python",	"rust"};
 	const struct bh_builtin_profile *b = bh_builtin_profiles();
 	size_t n = 0;
 	for (; b[n].name; n++) {

@@ -1,0 +1,25 @@
+# summary: Aider inside the sandbox: its caches writable, ~/.aider.conf.yml read-only, the model APIs only
+#
+# Run it as `bulkhead run -p aider -- aider`.  Aider commits to the
+# workspace's git repository (allowed: .git stays writable except hooks and
+# config, which the default profile protects).  The model keys it is given
+# are exposed on purpose; `bulkhead inventory -p aider` lists them.
+include python
+
+home host
+# pipx and `pip --user` installs.
+exec ${HOME}/.local/pipx ${HOME}/.local/share/pipx ${HOME}/.local/bin/aider
+exec ${HOME}/.local/lib
+
+# Its caches and analytics state; the repo map cache lives in the
+# workspace (.aider.tags.cache.v*), which is writable anyway.
+write ${HOME}/.aider ${HOME}/.cache/aider
+# Loaded on its next start, and able to name lint and test commands.
+protect ${HOME}/.aider.conf.yml ${HOME}/.aider.model.settings.yml
+protect ${HOME}/.aider.model.metadata.json ${HOME}/.env
+
+env keep OPENAI_API_KEY ANTHROPIC_API_KEY GEMINI_API_KEY OPENROUTER_API_KEY DEEPSEEK_API_KEY AIDER_*
+env allow-unsafe OPENAI_API_KEY ANTHROPIC_API_KEY GEMINI_API_KEY OPENROUTER_API_KEY DEEPSEEK_API_KEY
+
+net allow api.openai.com:443 api.anthropic.com:443 openrouter.ai:443
+net allow generativelanguage.googleapis.com:443 api.deepseek.com:443
