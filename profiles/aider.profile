@@ -14,9 +14,11 @@ exec ${HOME}/.local/lib
 # Its caches and analytics state; the repo map cache lives in the
 # workspace (.aider.tags.cache.v*), which is writable anyway.
 write ${HOME}/.aider ${HOME}/.cache/aider
-# Loaded on its next start, and able to name lint and test commands.
-protect ${HOME}/.aider.conf.yml ${HOME}/.aider.model.settings.yml
-protect ${HOME}/.aider.model.metadata.json ${HOME}/.env
+# Its configuration, read-only: it can name lint and test commands.  (Not
+# ~/.env, which Aider would also read: it holds whatever keys you put
+# there; pass the model key by variable instead.)
+read ${HOME}/.aider.conf.yml ${HOME}/.aider.model.settings.yml
+read ${HOME}/.aider.model.metadata.json
 
 env keep OPENAI_API_KEY ANTHROPIC_API_KEY GEMINI_API_KEY OPENROUTER_API_KEY DEEPSEEK_API_KEY AIDER_*
 env allow-unsafe OPENAI_API_KEY ANTHROPIC_API_KEY GEMINI_API_KEY OPENROUTER_API_KEY DEEPSEEK_API_KEY

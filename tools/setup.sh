@@ -2,6 +2,10 @@
 # Installs what bulkhead needs to build and test on Debian 12, then builds.
 #   tools/setup.sh          build dependencies + build/bulkhead
 #   tools/setup.sh --bench  also the peers the benchmarks compare against
+#   tools/setup.sh --fuzz   also clang and libFuzzer
+#   tools/setup.sh --agents also the agents the agent tests start inside the
+#                           sandbox (Claude Code, Codex, Gemini CLI from npm;
+#                           best effort: without them those tests skip)
 set -eu
 cd "$(dirname "$0")/.."
 SUDO=
@@ -9,12 +13,15 @@ SUDO=
 pkgs="build-essential pkg-config libseccomp-dev libjansson-dev libpcre2-dev
       libc-ares-dev libidn2-dev libpsl-dev publicsuffix
       python3 util-linux procps git curl openssl iproute2"
-if [ "${1:-}" = --bench ]; then
-	pkgs="$pkgs bubblewrap firejail hyperfine tinyproxy-bin"
-fi
-if [ "${1:-}" = --fuzz ]; then
-	pkgs="$pkgs clang-14 libfuzzer-14-dev"
-fi
+agents=0
+for opt in "$@"; do
+	case $opt in
+	--bench) pkgs="$pkgs bubblewrap firejail hyperfine tinyproxy-bin" ;;
+	--fuzz) pkgs="$pkgs clang-14 libfuzzer-14-dev" ;;
+	--agents) agents=1 ;;
+	*) echo "setup.sh: unknown option $opt" >&2; exit 2 ;;
+	esac
+done
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
@@ -26,3 +33,16 @@ if [ -n "$missing" ]; then
 	DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q $missing
 fi
 make -j"$(nproc)"
+if [ $agents = 1 ]; then
+	# Pinned versions, with the machine's Node.js and npm.  A registry
+	# that cannot be reached is not fatal; a test whose agent does not
+	# start on the host even outside a sandbox (Debian's Node.js 18 is
+	# too old for Gemini CLI) skips and says why.
+	command -v npm >/dev/null || $SUDO apt-get install -y -q nodejs npm || true
+	if ! $SUDO npm install -g --no-audit --no-fund \
+		@anthropic-ai/claude-code@2.1.332 @openai/codex@0.171.0 \
+		@google/gemini-cli@0.61.0 >/tmp/bulkhead-agents-npm.log 2>&1; then
+		echo "setup.sh: agents not installed (their tests skip); see" \
+			"/tmp/bulkhead-agents-npm.log" >&2
+	fi
+fi
