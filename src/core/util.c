@@ -124,6 +124,17 @@ bool bh_path_is_under(const char *path, const char *dir)
 	return path[n] == '\0' || path[n] == '/';
 }
 
+int bh_hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 size_t bh_utf8_len(const unsigned char *s, size_t avail)
 {
 	if (avail == 0)

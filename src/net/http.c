@@ -194,6 +194,13 @@ static bool is_dropped_header(const char *name, size_t n)
 	       ieq(name, n, "host");
 }
 
+/* Headers that frame the body: forwarded only as the proxy wrote them. */
+static bool is_framing_header(const char *name, size_t n)
+{
+	return ieq(name, n, "content-length") ||
+	       ieq(name, n, "transfer-encoding");
+}
+
 static int parse_request_line(const struct line *l, struct bh_http_req *out,
 			      const char **target, size_t *target_len,
 			      int *minor, int *status, const char **why)
@@ -373,6 +380,219 @@ int bh_http_parse_request(const char *buf, size_t len, struct bh_http_req *out,
 		bh_strbuf_puts(fwd, "\r\n");
 	}
 	bh_strbuf_puts(fwd, "Connection: close\r\n\r\n");
+	return 0;
+}
+
+/* --- chunked request bodies ----------------------------------------------- */
+
+enum {
+	CK_SIZE0 = 0, /* the first hex digit of a chunk size */
+	CK_SIZE,      /* more hex digits, or CR */
+	CK_SIZE_LF,
+	CK_DATA,
+	CK_DATA_CR,   /* the CRLF after chunk data */
+	CK_DATA_LF,
+	CK_LINE0,     /* the start of a trailer line, or the final CRLF */
+	CK_NAME,
+	CK_VALUE,
+	CK_LINE_LF,
+	CK_END_LF,
+	CK_DONE,
+	CK_BAD,
+};
+
+/* A trailer a careless origin could merge into the head must not change
+ * its framing, its routing or what is hop-by-hop. */
+static bool trailer_refused(const struct bh_chunked *ck)
+{
+	size_t n = ck->name_len;
+	if (n > sizeof(ck->name))
+		return iprefix(ck->name, sizeof(ck->name), "proxy-");
+	return is_dropped_header(ck->name, n) || is_framing_header(ck->name, n);
+}
+
+void bh_chunked_init(struct bh_chunked *ck)
+{
+	memset(ck, 0, sizeof(*ck));
+	ck->state = CK_SIZE0;
+}
+
+#define CK_FAIL(text)                                                          \
+	do {                                                                   \
+		ck->state = CK_BAD;                                            \
+		*used = i;                                                     \
+		*why = (text);                                                 \
+		return -EINVAL;                                                \
+	} while (0)
+
+/* One byte of the framing (everything but chunk data); i is its offset
+ * for CK_FAIL.  Returns 1 when the body ended with it, 0 to go on. */
+static int chunked_byte(struct bh_chunked *ck, unsigned char c, size_t i,
+			size_t *used, const char **why)
+{
+	if (ck->state >= CK_LINE0) {
+		if (++ck->trailer > BH_HTTP_MAX_HEAD)
+			CK_FAIL("trailer section too long");
+		if (++ck->line > BH_HTTP_MAX_LINE)
+			CK_FAIL("trailer line too long");
+	}
+	switch (ck->state) {
+	case CK_SIZE0:
+	case CK_SIZE: {
+		int h = bh_hex_value((char)c);
+		if (h >= 0) {
+			if (++ck->digits > BH_CHUNK_MAX_DIGITS)
+				CK_FAIL("chunk size has too many digits");
+			ck->left = ck->left * 16 + (unsigned)h;
+			if (ck->left > BH_CHUNK_MAX_SIZE)
+				CK_FAIL("chunk size too large");
+			ck->state = CK_SIZE;
+			return 0;
+		}
+		if (ck->state == CK_SIZE0)
+			CK_FAIL(c == '\r' ? "empty chunk size"
+					  : "chunk size is not hex");
+		if (c == '\r') {
+			ck->state = CK_SIZE_LF;
+			return 0;
+		}
+		if (c == ';')
+			CK_FAIL("chunk extension");
+		if (c == ' ' || c == '\t')
+			CK_FAIL("whitespace in a chunk size line");
+		if (c == '\n')
+			CK_FAIL("bare LF after a chunk size");
+		CK_FAIL("chunk size is not hex");
+	}
+	case CK_SIZE_LF:
+		if (c != '\n')
+			CK_FAIL("bare CR after a chunk size");
+		ck->digits = 0;
+		ck->state = ck->left ? CK_DATA : CK_LINE0;
+		return 0;
+	case CK_DATA_CR:
+		if (c != '\r')
+			CK_FAIL("no CRLF after chunk data");
+		ck->state = CK_DATA_LF;
+		return 0;
+	case CK_DATA_LF:
+		if (c != '\n')
+			CK_FAIL("bare CR after chunk data");
+		ck->state = CK_SIZE0;
+		return 0;
+	case CK_LINE0:
+		if (c == '\r') {
+			ck->state = CK_END_LF;
+			return 0;
+		}
+		if (c == ' ' || c == '\t')
+			CK_FAIL("obsolete line folding in a trailer");
+		if (++ck->fields > BH_HTTP_MAX_HEADERS)
+			CK_FAIL("too many trailer fields");
+		ck->name_len = 0;
+		ck->state = CK_NAME;
+		/* c is the name's first byte */
+		__attribute__((fallthrough));
+	case CK_NAME:
+		if (c == ':' && ck->name_len) {
+			if (trailer_refused(ck))
+				CK_FAIL("trailer names a framing, routing or "
+					"hop-by-hop field");
+			ck->state = CK_VALUE;
+			return 0;
+		}
+		if (c == '\n')
+			CK_FAIL("bare LF in a trailer");
+		if (!is_tchar(c))
+			CK_FAIL("bad byte in a trailer name");
+		if (ck->name_len < sizeof(ck->name))
+			ck->name[ck->name_len] = (char)c;
+		ck->name_len++;
+		return 0;
+	case CK_VALUE:
+		if (c == '\r') {
+			ck->state = CK_LINE_LF;
+			return 0;
+		}
+		if (c == '\n')
+			CK_FAIL("bare LF in a trailer");
+		if ((c < 0x20 && c != '\t') || c == 0x7f)
+			CK_FAIL("control byte in a trailer");
+		return 0;
+	case CK_LINE_LF:
+		if (c != '\n')
+			CK_FAIL("bare CR in a trailer");
+		ck->line = 0;
+		ck->state = CK_LINE0;
+		return 0;
+	case CK_END_LF:
+		if (c != '\n')
+			CK_FAIL("bare CR at the end of a chunked body");
+		ck->state = CK_DONE;
+		return 1;
+	default:
+		CK_FAIL("chunked parser in a bad state");
+	}
+}
+
+int bh_chunked_feed(struct bh_chunked *ck, const uint8_t *buf, size_t len,
+		    size_t *used, const char **why)
+{
+	*used = 0;
+	if (ck->state == CK_DONE)
+		return 0;
+	if (ck->state == CK_BAD) {
+		*why = "after an invalid chunked body";
+		return -EINVAL;
+	}
+	size_t i = 0;
+	while (i < len) {
+		if (ck->state == CK_DATA) {
+			/* Chunk data is opaque: counted, never looked at. */
+			size_t n = len - i;
+			if (n > ck->left)
+				n = (size_t)ck->left;
+			i += n;
+			ck->left -= n;
+			if (!ck->left)
+				ck->state = CK_DATA_CR;
+			continue;
+		}
+		int r = chunked_byte(ck, buf[i], i, used, why);
+		if (r < 0)
+			return r;
+		i++;
+		if (r) {
+			*used = i;
+			return 0;
+		}
+	}
+	*used = len;
+	return -EAGAIN;
+}
+
+int bh_http_response_status(const char *buf, size_t len, int *status)
+{
+	static const char version[] = "HTTP/1.";
+	for (size_t i = 0; i < len && i < 13; i++) {
+		char c = buf[i];
+		bool ok;
+		if (i < 7)
+			ok = c == version[i];
+		else if (i == 7)
+			ok = c == '0' || c == '1';
+		else if (i == 8)
+			ok = c == ' ';
+		else if (i < 12)
+			ok = c >= (i == 9 ? '1' : '0') && c <= '9';
+		else
+			ok = c == ' ' || c == '\r';
+		if (!ok)
+			return -EINVAL;
+	}
+	if (len < 13)
+		return -EAGAIN;
+	*status = (buf[9] - '0') * 100 + (buf[10] - '0') * 10 + (buf[11] - '0');
 	return 0;
 }
 
