@@ -4,7 +4,8 @@
  *
  * One thread, epoll, non-blocking sockets, two bounded buffers per
  * connection.  The order of a connection is fixed and is the defence:
- *   parse (http.c / socks.c, every host through bh_host_parse)
+ *   parse (http.c via proxy_http.c / socks.c, every host through
+ *      bh_host_canon)
  *   -> authenticate (the session token)
  *   -> decide by name (bh_hostrules_allow) BEFORE any DNS, so a denied
  *      name never becomes a query (threat 48)
@@ -15,7 +16,8 @@
  *      checked: nothing is resolved twice
  *   -> for port 443, read the ClientHello before a byte reaches the origin
  *      and require its SNI to be the allowed host (threat 50)
- *   -> relay; one audit record per connection when it ends.
+ *   -> relay (plain HTTP: only what proxy_http.c lets through); one
+ *      audit record per connection when it ends.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -35,16 +37,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "core/strbuf.h"
 #include "core/util.h"
 #include "net/dns.h"
 #include "net/host.h"
-#include "net/http.h"
+#include "net/proxy_conn.h"
 #include "net/proxy_internal.h"
 #include "net/sni.h"
 #include "net/socks.h"
 
-#define BUF_CAP 65536
 #define HANDSHAKE_MS 30000     /* head, SOCKS handshake, DNS, connect, hello */
 #define DNS_NAMES_PER_MINUTE 32
 #define DEFAULT_MAX_CONNS 4096
@@ -58,60 +58,7 @@
 #define TAG_DNS (2ull << 62)  /* | fd */
 #define TAG_SIGNAL (3ull << 62)
 
-enum cstate {
-	S_SNIFF = 0,
-	S_HTTP_HEAD,
-	S_SOCKS_GREET,
-	S_SOCKS_AUTH,
-	S_SOCKS_REQ,
-	S_RESOLVE,
-	S_CONNECT,
-	S_HELLO, /* waiting for the ClientHello; nothing goes to the origin */
-	S_RELAY,
-};
-
-enum proto { P_HTTP = 0, P_CONNECT, P_SOCKS };
 static const char *const proto_names[] = {"http", "connect", "socks5"};
-
-struct buf {
-	uint8_t *p;
-	size_t off, len; /* data is p[off..len) */
-};
-
-/* One direction's splice() pipe, opened on the first relayed read. */
-struct relay_pipe {
-	int r, w;    /* -1 until opened */
-	size_t len;  /* bytes in the pipe */
-	size_t cap;
-	bool full;   /* a splice into it found no room: wait for a drain */
-	bool off;    /* copy through the buffer instead, for good */
-};
-
-struct conn {
-	uint32_t slot, gen;
-	int cfd, ofd;
-	enum cstate st;
-	enum proto proto;
-	uint32_t cmask, omask; /* epoll masks, valid when creg/oreg */
-	bool creg, oreg;
-	struct buf up, down;   /* client->origin, origin->client */
-	struct relay_pipe pup, pdown; /* newer bytes than up/down hold */
-	bool c_eof, o_eof, up_shut, down_shut;
-	uint64_t up_limit; /* plain HTTP: body bytes left to forward */
-	bool host_known;
-	struct bh_host host;
-	unsigned port;
-	const struct bh_host_rule *rule;
-	struct bh_dns_addr addrs[BH_DNS_MAX_ADDRS];
-	size_t n_addrs, next_addr;
-	char addr[INET6_ADDRSTRLEN];
-	bool allowed;
-	char *reason;
-	char *fwd; /* plain HTTP: the head to send to the origin */
-	size_t fwd_len;
-	uint64_t start_ms, deadline_ms;
-	uint64_t bytes_up, bytes_down;
-};
 
 struct bh_proxy {
 	const struct bh_proxy_opts *o;
@@ -253,22 +200,7 @@ static void conn_refuse(struct bh_proxy *px, struct conn *c, const void *reply,
 
 static void deny_http(struct bh_proxy *px, struct conn *c, int status)
 {
-	const char *text = status == 403   ? "Forbidden"
-			   : status == 407 ? "Proxy Authentication Required"
-			   : status == 411 ? "Length Required"
-			   : status == 502 ? "Bad Gateway"
-			   : status == 504 ? "Gateway Timeout"
-			   : status == 431 ? "Request Header Fields Too Large"
-					   : "Bad Request";
-	const char *why = c->reason ? c->reason : text;
-	char *msg = bh_xasprintf(
-		"HTTP/1.1 %d %s\r\nContent-Type: text/plain\r\n%s"
-		"Connection: close\r\nContent-Length: %zu\r\n\r\n"
-		"bulkhead proxy: %s\n",
-		status, text,
-		status == 407 ? "Proxy-Authenticate: Basic realm=\"bulkhead\"\r\n"
-			      : "",
-		strlen(why) + 17, why);
+	char *msg = bh_proxy_http_reply(status, c->reason);
 	conn_refuse(px, c, msg, strlen(msg));
 	free(msg);
 }
@@ -546,23 +478,7 @@ static void on_connected(struct bh_proxy *px, struct conn *c)
 	c->reason = NULL;
 	buf_prepare(&c->down);
 	if (c->proto == P_HTTP) {
-		/* The forwarded head, then exactly the body Content-Length
-		 * announced; bytes after it (a pipelined second request,
-		 * perhaps for another Host) are never sent. */
-		struct buf nb = {bh_xmalloc(BUF_CAP), 0, 0};
-		memcpy(nb.p, c->fwd, c->fwd_len);
-		nb.len = c->fwd_len;
-		size_t body = c->up.len - c->up.off;
-		if (body > c->up_limit)
-			body = (size_t)c->up_limit;
-		if (body > BUF_CAP - nb.len)
-			body = BUF_CAP - nb.len;
-		memcpy(nb.p + nb.len, c->up.p + c->up.off, body);
-		nb.len += body;
-		c->up_limit -= body;
-		free(c->up.p);
-		c->up = nb;
-		c->st = S_RELAY;
+		bh_proxy_http_forward(c);
 	} else {
 		if (c->proto == P_CONNECT) {
 			memcpy(c->down.p + c->down.len, ok200,
@@ -638,50 +554,13 @@ refuse:
 
 static void http_head(struct bh_proxy *px, struct conn *c)
 {
-	struct bh_http_req req;
-	struct bh_strbuf fwd = BH_STRBUF_INIT;
-	int status = 400;
-	const char *why = "";
-	int r = bh_http_parse_request((const char *)c->up.p + c->up.off,
-				      c->up.len - c->up.off, &req, &fwd,
-				      &status, &why);
-	if (r == -EAGAIN && !c->c_eof)
+	int r = bh_proxy_http_head(c, px->o->token, c->c_eof);
+	if (r == -EAGAIN)
 		return;
-	if (r) {
-		bh_strbuf_release(&fwd);
-		set_reason(c, "bad request: %s",
-			   r == -EAGAIN ? "incomplete head" : why);
-		deny_http(px, c, status);
-		return;
-	}
-	c->proto = req.is_connect ? P_CONNECT : P_HTTP;
-	c->host = req.host;
-	c->port = req.port;
-	c->host_known = true;
-	if (px->o->token &&
-	    !bh_http_auth_ok(req.proxy_auth, req.proxy_auth_len, px->o->token)) {
-		bh_strbuf_release(&fwd);
-		set_reason(c, "proxy authentication required");
-		deny_http(px, c, 407);
-		return;
-	}
-	c->up.off += req.head_len;
-	if (!req.is_connect) {
-		if (fwd.len > BUF_CAP / 2) {
-			bh_strbuf_release(&fwd);
-			set_reason(c, "request head too long");
-			deny_http(px, c, 431);
-			return;
-		}
-		c->fwd_len = fwd.len;
-		c->fwd = bh_strbuf_steal(&fwd);
-		c->up_limit = req.content_length;
-		/* Pipelined bytes past this request's body are dropped. */
-		if (c->up.len - c->up.off > req.content_length)
-			c->up.len = c->up.off + (size_t)req.content_length;
-	}
-	bh_strbuf_release(&fwd);
-	decide(px, c);
+	if (r)
+		deny_http(px, c, r);
+	else
+		decide(px, c);
 }
 
 static void socks_step(struct bh_proxy *px, struct conn *c)
@@ -993,8 +872,13 @@ static void on_client(struct bh_proxy *px, struct conn *c, uint32_t ev)
 		if (n == 0) {
 			c->c_eof = true;
 		} else if (n > 0) {
-			if (c->st == S_RELAY && c->up_limit != UINT64_MAX)
-				c->up_limit -= (uint64_t)n;
+			int st = 0;
+			if (c->st == S_RELAY && c->proto == P_HTTP)
+				st = bh_proxy_http_from_client(c, (size_t)n);
+			if (st) {
+				deny_http(px, c, st);
+				return;
+			}
 		} else if (n != -EAGAIN) {
 			conn_free(px, c);
 			return;

@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The proxy's HTTP front end and plain-HTTP forwarding (docs/network.md,
+ * "Protocols").  It decides what a connection's bytes mean and which of
+ * them may reach the origin; it makes no system calls.  The event loop in
+ * proxy.c calls it when a head arrives, when the origin is connected and
+ * when relayed bytes arrive, and acts on what it returns.
+ *
+ * What it defends against: a second request riding on the first one's
+ * connection (keep-alive reuse or pipelining, threats 51), which would
+ * reach an origin without its host being checked.  It assumes the parsers
+ * in http.c have refused every ambiguous framing, and it forwards exactly
+ * one request per client connection: the rewritten head and the body its
+ * framing announces.  Nothing after that body is ever sent.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/strbuf.h"
+#include "core/util.h"
+#include "net/http.h"
+#include "net/proxy_conn.h"
+
+static const char *status_text(int status)
+{
+	switch (status) {
+	case 403:
+		return "Forbidden";
+	case 407:
+		return "Proxy Authentication Required";
+	case 411:
+		return "Length Required";
+	case 414:
+		return "URI Too Long";
+	case 431:
+		return "Request Header Fields Too Large";
+	case 501:
+		return "Not Implemented";
+	case 502:
+		return "Bad Gateway";
+	case 504:
+		return "Gateway Timeout";
+	case 505:
+		return "HTTP Version Not Supported";
+	default:
+		return "Bad Request";
+	}
+}
+
+char *bh_proxy_http_reply(int status, const char *why)
+{
+	const char *text = status_text(status);
+	if (!why)
+		why = text;
+	return bh_xasprintf(
+		"HTTP/1.1 %d %s\r\nContent-Type: text/plain\r\n%s"
+		"Connection: close\r\nContent-Length: %zu\r\n\r\n"
+		"bulkhead proxy: %s\n",
+		status, text,
+		status == 407 ? "Proxy-Authenticate: Basic realm=\"bulkhead\"\r\n"
+			      : "",
+		strlen(why) + 17, why);
+}
+
+/* Sets the audit record's reason (taking ownership of it) and returns the
+ * status refusing the request. */
+static int refuse(struct conn *c, int status, char *reason)
+{
+	free(c->reason);
+	c->reason = reason;
+	return status;
+}
+
+int bh_proxy_http_head(struct conn *c, const char *token, bool eof)
+{
+	struct bh_http_req req;
+	struct bh_strbuf fwd = BH_STRBUF_INIT;
+	int status = 400;
+	const char *why = "";
+	int r = bh_http_parse_request((const char *)c->up.p + c->up.off,
+				      c->up.len - c->up.off, &req, &fwd,
+				      &status, &why);
+	if (r == -EAGAIN && !eof)
+		return -EAGAIN;
+	if (r) {
+		bh_strbuf_release(&fwd);
+		return refuse(c, status,
+			      bh_xasprintf("bad request: %s",
+					   r == -EAGAIN ? "incomplete head"
+							: why));
+	}
+	c->proto = req.is_connect ? P_CONNECT : P_HTTP;
+	c->host = req.host;
+	c->port = req.port;
+	c->host_known = true;
+	if (token &&
+	    !bh_http_auth_ok(req.proxy_auth, req.proxy_auth_len, token)) {
+		bh_strbuf_release(&fwd);
+		return refuse(c, 407,
+			      bh_xstrdup("proxy authentication required"));
+	}
+	c->up.off += req.head_len;
+	if (!req.is_connect) {
+		if (fwd.len > BUF_CAP / 2) {
+			bh_strbuf_release(&fwd);
+			return refuse(c, 431,
+				      bh_xstrdup("request head too long"));
+		}
+		c->fwd_len = fwd.len;
+		c->fwd = bh_strbuf_steal(&fwd);
+		c->up_limit = req.content_length;
+		/* Pipelined bytes past this request's body are dropped. */
+		if (c->up.len - c->up.off > req.content_length)
+			c->up.len = c->up.off + (size_t)req.content_length;
+	}
+	bh_strbuf_release(&fwd);
+	return 0;
+}
+
+void bh_proxy_http_forward(struct conn *c)
+{
+	/* The forwarded head, then exactly the body Content-Length
+	 * announced; bytes after it (a pipelined second request, perhaps for
+	 * another Host) are never sent. */
+	struct buf nb = {bh_xmalloc(BUF_CAP), 0, 0};
+	memcpy(nb.p, c->fwd, c->fwd_len);
+	nb.len = c->fwd_len;
+	size_t body = c->up.len - c->up.off;
+	if (body > c->up_limit)
+		body = (size_t)c->up_limit;
+	if (body > BUF_CAP - nb.len)
+		body = BUF_CAP - nb.len;
+	memcpy(nb.p + nb.len, c->up.p + c->up.off, body);
+	nb.len += body;
+	c->up_limit -= body;
+	free(c->up.p);
+	c->up = nb;
+	c->st = S_RELAY;
+}
+
+int bh_proxy_http_from_client(struct conn *c, size_t n)
+{
+	if (c->up_limit != UINT64_MAX)
+		c->up_limit -= n;
+	return 0;
+}
