@@ -242,7 +242,7 @@ static bool buf_has_data(const struct buf *b)
 
 static bool buf_has_room(const struct buf *b)
 {
-	return !b->p || b->len < BUF_CAP || b->off > 0;
+	return !b->p || b->len < b->cap || b->off > 0;
 }
 
 /* A direction's bytes in flight: the pipe's are newer than the buffer's
@@ -271,11 +271,13 @@ static bool dir_has_room(const struct conn *c, const struct buf *b,
 
 static void buf_prepare(struct buf *b)
 {
-	if (!b->p)
+	if (!b->p) {
 		b->p = bh_xmalloc(BUF_CAP);
+		b->cap = BUF_CAP;
+	}
 	if (b->off == b->len) {
 		b->off = b->len = 0;
-	} else if (b->len == BUF_CAP && b->off > 0) {
+	} else if (b->len == b->cap && b->off > 0) {
 		memmove(b->p, b->p + b->off, b->len - b->off);
 		b->len -= b->off;
 		b->off = 0;
@@ -690,7 +692,7 @@ static void client_front(struct bh_proxy *px, struct conn *c)
 static ssize_t buf_read(int fd, struct buf *b, uint64_t limit)
 {
 	buf_prepare(b);
-	size_t room = BUF_CAP - b->len;
+	size_t room = b->cap - b->len;
 	if (room > limit)
 		room = (size_t)limit;
 	if (!room)

@@ -32,6 +32,7 @@ enum proto { P_HTTP = 0, P_CONNECT, P_SOCKS };
 
 struct buf {
 	uint8_t *p;
+	size_t cap;      /* BUF_CAP, or more for plain HTTP's first bytes */
 	size_t off, len; /* data is p[off..len) */
 };
 

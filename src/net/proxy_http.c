@@ -122,15 +122,18 @@ void bh_proxy_http_forward(struct conn *c)
 {
 	/* The forwarded head, then exactly the body Content-Length
 	 * announced; bytes after it (a pipelined second request, perhaps for
-	 * another Host) are never sent. */
-	struct buf nb = {bh_xmalloc(BUF_CAP), 0, 0};
-	memcpy(nb.p, c->fwd, c->fwd_len);
-	nb.len = c->fwd_len;
+	 * another Host) are never sent.  The rewritten head may be longer
+	 * than the one received, so the buffer grows past BUF_CAP rather
+	 * than cut the body that came with the head. */
 	size_t body = c->up.len - c->up.off;
 	if (body > c->up_limit)
 		body = (size_t)c->up_limit;
-	if (body > BUF_CAP - nb.len)
-		body = BUF_CAP - nb.len;
+	struct buf nb = {.cap = c->fwd_len + body};
+	if (nb.cap < BUF_CAP)
+		nb.cap = BUF_CAP;
+	nb.p = bh_xmalloc(nb.cap);
+	memcpy(nb.p, c->fwd, c->fwd_len);
+	nb.len = c->fwd_len;
 	memcpy(nb.p + nb.len, c->up.p + c->up.off, body);
 	nb.len += body;
 	c->up_limit -= body;
