@@ -201,6 +201,17 @@ static bool is_framing_header(const char *name, size_t n)
 	       ieq(name, n, "transfer-encoding");
 }
 
+/* The raw value of a Transfer-Encoding line, after its colon: spaces, then
+ * exactly "chunked".  No list ("chunked, gzip" or "gzip, chunked"), no
+ * tab, nothing after it: whatever a lenient origin could read as another
+ * coding, or as no coding at all, is refused rather than trimmed. */
+static bool te_is_chunked(const char *v, const char *end)
+{
+	while (v < end && *v == ' ')
+		v++;
+	return ieq(v, (size_t)(end - v), "chunked");
+}
+
 static int parse_request_line(const struct line *l, struct bh_http_req *out,
 			      const char **target, size_t *target_len,
 			      int *minor, int *status, const char **why)
@@ -287,8 +298,7 @@ int bh_http_parse_request(const char *buf, size_t len, struct bh_http_req *out,
 		}
 	}
 
-	int n_host = 0, n_cl = 0;
-	bool te = false;
+	int n_host = 0, n_cl = 0, n_te = 0;
 	for (int i = 1; i < nl - 1; i++) {
 		const struct line *l = &lines[i];
 		if (l->p[0] == ' ' || l->p[0] == '\t')
@@ -338,7 +348,12 @@ int bh_http_parse_request(const char *buf, size_t len, struct bh_http_req *out,
 			}
 			out->content_length = cl;
 		} else if (ieq(l->p, nlen, "transfer-encoding")) {
-			te = true;
+			if (++n_te > 1)
+				REFUSE(400, "more than one Transfer-Encoding");
+			if (!te_is_chunked(colon + 1, l->p + l->n))
+				REFUSE(400, "Transfer-Encoding other than "
+					    "exactly chunked");
+			out->chunked = true;
 		} else if (ieq(l->p, nlen, "proxy-authorization")) {
 			if (out->proxy_auth)
 				REFUSE(400, "more than one Proxy-Authorization");
@@ -346,16 +361,14 @@ int bh_http_parse_request(const char *buf, size_t len, struct bh_http_req *out,
 			out->proxy_auth_len = vlen;
 		}
 	}
-	if (te && n_cl)
+	if (out->chunked && n_cl)
 		REFUSE(400, "Content-Length with Transfer-Encoding");
-	if (te) {
-		/* Forwarding a chunked body means framing it ourselves to
-		 * know where the one request ends; refused instead. */
-		REFUSE(411, "Transfer-Encoding in a request (send "
-			    "Content-Length)");
-	}
-	if (out->is_connect && n_cl && out->content_length)
+	if (out->is_connect && (out->chunked || out->content_length))
 		REFUSE(400, "CONNECT with a body");
+	/* RFC 9112 6.1: an HTTP/1.0 origin need not know chunked, and would
+	 * read the body as the next request. */
+	if (out->chunked && minor == 0)
+		REFUSE(400, "Transfer-Encoding in an HTTP/1.0 request");
 
 	if (out->is_connect || !fwd)
 		return 0;
@@ -374,11 +387,16 @@ int bh_http_parse_request(const char *buf, size_t len, struct bh_http_req *out,
 	for (int i = 1; i < nl - 1; i++) {
 		const struct line *l = &lines[i];
 		const char *colon = memchr(l->p, ':', l->n);
-		if (is_dropped_header(l->p, (size_t)(colon - l->p)))
+		size_t nlen = (size_t)(colon - l->p);
+		if (is_dropped_header(l->p, nlen) ||
+		    ieq(l->p, nlen, "transfer-encoding"))
 			continue;
 		bh_strbuf_append(fwd, l->p, l->n);
 		bh_strbuf_puts(fwd, "\r\n");
 	}
+	/* Written the one way every origin reads it. */
+	if (out->chunked)
+		bh_strbuf_puts(fwd, "Transfer-Encoding: chunked\r\n");
 	bh_strbuf_puts(fwd, "Connection: close\r\n\r\n");
 	return 0;
 }

@@ -34,8 +34,10 @@ struct bh_http_req {
 	unsigned port;       /* 1-65535 */
 	size_t head_len;     /* bytes of the head, through the empty line */
 	/* Plain HTTP: the body length to forward after the head (0 without
-	 * Content-Length).  Chunked request bodies are refused. */
+	 * Content-Length, and when chunked). */
 	uint64_t content_length;
+	/* "Transfer-Encoding: chunked": the body is framed by bh_chunked. */
+	bool chunked;
 	/* The Proxy-Authorization value (points into the caller's buffer),
 	 * or NULL. */
 	const char *proxy_auth;
@@ -47,11 +49,12 @@ struct bh_http_req {
  * a whole head is there; -EAGAIN when more bytes are needed (and the head so
  * far is still valid); -EINVAL (or -E2BIG for over-long input) with *why (a
  * static string) when the request must be refused.  *status gets the HTTP
- * status to answer with on refusal (400, 405, 411, 414, 431, 501).
+ * status to answer with on refusal (400, 414, 431, 501, 505).
  * For a plain (non-CONNECT) request, `fwd` (may be NULL) receives the head to
- * send to the origin: origin-form target, HTTP/1.1, no Proxy-* nor hop-by-hop
- * headers, the canonical Host, and "Connection: close" (one request per
- * client connection: docs/network.md).
+ * send to the origin: origin-form target, the client's HTTP/1.x, no Proxy-*
+ * nor hop-by-hop headers, the canonical Host, "Transfer-Encoding: chunked"
+ * when chunked, and "Connection: close" (one request per client connection:
+ * docs/network.md).
  */
 int bh_http_parse_request(const char *buf, size_t len, struct bh_http_req *out,
 			  struct bh_strbuf *fwd, int *status, const char **why);

@@ -877,6 +877,10 @@ static void on_client(struct bh_proxy *px, struct conn *c, uint32_t ev)
 			int st = 0;
 			if (c->st == S_RELAY && c->proto == P_HTTP)
 				st = bh_proxy_http_from_client(c, (size_t)n);
+			if (st && c->bytes_down) {
+				conn_free(px, c); /* a response has begun */
+				return;
+			}
 			if (st) {
 				deny_http(px, c, st);
 				return;

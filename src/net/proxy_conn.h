@@ -13,6 +13,7 @@
 
 #include "net/dns.h"
 #include "net/host.h"
+#include "net/http.h"
 
 #define BUF_CAP 65536
 
@@ -55,7 +56,11 @@ struct conn {
 	struct buf up, down;   /* client->origin, origin->client */
 	struct relay_pipe pup, pdown; /* newer bytes than up/down hold */
 	bool c_eof, o_eof, up_shut, down_shut;
-	uint64_t up_limit; /* plain HTTP: body bytes left to forward */
+	/* Plain HTTP: body bytes left to forward (UINT64_MAX: until the
+	 * chunked framing ends), 0 once the body is whole. */
+	uint64_t up_limit;
+	bool chunked;
+	struct bh_chunked ck;
 	bool host_known;
 	struct bh_host host;
 	unsigned port;

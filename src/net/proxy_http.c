@@ -72,6 +72,49 @@ static int refuse(struct conn *c, int status, char *reason)
 	return status;
 }
 
+/*
+ * The last n bytes of c->up are new bytes of a chunked body: keeps the
+ * valid ones, up to the end of the body.  Returns 0 or 400.
+ */
+static int body_bytes(struct conn *c, size_t n)
+{
+	size_t start = c->up.len - n, used = 0;
+	const char *why = "";
+	int r = bh_chunked_feed(&c->ck, c->up.p + start, n, &used, &why);
+	c->up.len = start + used;
+	if (r == -EAGAIN)
+		return 0;
+	c->up_limit = 0;
+	if (r == 0)
+		return 0;
+	return refuse(c, 400, bh_xasprintf("bad request: chunked body: %s",
+					   why));
+}
+
+/*
+ * The body bytes that came with the head: only those of this request's
+ * body are kept, the rest (a pipelined request, perhaps for another host)
+ * is dropped.  A chunked body is checked before anything is sent, so a
+ * malformed one read with its head never reaches the origin.
+ */
+static int body_start(struct conn *c, const struct bh_http_req *req)
+{
+	size_t have = c->up.len - c->up.off;
+	if (!req->chunked) {
+		if (have > req->content_length)
+			have = (size_t)req->content_length;
+		c->up.len = c->up.off + have;
+		c->up_limit = req->content_length - have;
+		return 0;
+	}
+	c->chunked = true;
+	/* Framing is checked byte by byte, so never spliced past us. */
+	c->pup.off = true;
+	bh_chunked_init(&c->ck);
+	c->up_limit = UINT64_MAX;
+	return body_bytes(c, have);
+}
+
 int bh_proxy_http_head(struct conn *c, const char *token, bool eof)
 {
 	struct bh_http_req req;
@@ -109,10 +152,7 @@ int bh_proxy_http_head(struct conn *c, const char *token, bool eof)
 		}
 		c->fwd_len = fwd.len;
 		c->fwd = bh_strbuf_steal(&fwd);
-		c->up_limit = req.content_length;
-		/* Pipelined bytes past this request's body are dropped. */
-		if (c->up.len - c->up.off > req.content_length)
-			c->up.len = c->up.off + (size_t)req.content_length;
+		return body_start(c, &req);
 	}
 	bh_strbuf_release(&fwd);
 	return 0;
@@ -120,14 +160,10 @@ int bh_proxy_http_head(struct conn *c, const char *token, bool eof)
 
 void bh_proxy_http_forward(struct conn *c)
 {
-	/* The forwarded head, then exactly the body Content-Length
-	 * announced; bytes after it (a pipelined second request, perhaps for
-	 * another Host) are never sent.  The rewritten head may be longer
-	 * than the one received, so the buffer grows past BUF_CAP rather
-	 * than cut the body that came with the head. */
+	/* The forwarded head, then the body bytes body_start() kept.  The
+	 * rewritten head may be longer than the one received, so the buffer
+	 * grows past BUF_CAP rather than cut them. */
 	size_t body = c->up.len - c->up.off;
-	if (body > c->up_limit)
-		body = (size_t)c->up_limit;
 	struct buf nb = {.cap = c->fwd_len + body};
 	if (nb.cap < BUF_CAP)
 		nb.cap = BUF_CAP;
@@ -136,7 +172,6 @@ void bh_proxy_http_forward(struct conn *c)
 	nb.len = c->fwd_len;
 	memcpy(nb.p + nb.len, c->up.p + c->up.off, body);
 	nb.len += body;
-	c->up_limit -= body;
 	free(c->up.p);
 	c->up = nb;
 	c->st = S_RELAY;
@@ -144,7 +179,9 @@ void bh_proxy_http_forward(struct conn *c)
 
 int bh_proxy_http_from_client(struct conn *c, size_t n)
 {
-	if (c->up_limit != UINT64_MAX)
+	if (!c->chunked) {
 		c->up_limit -= n;
-	return 0;
+		return 0;
+	}
+	return body_bytes(c, n);
 }

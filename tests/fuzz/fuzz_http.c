@@ -3,13 +3,15 @@
  * Fuzz target for the proxy's HTTP parsers.  Besides no crash and no leak,
  * it checks what the proxy relies on: an accepted head ends within the
  * input, has a port, and its forwarded head carries no Proxy-* header, no
- * bare CR/LF, NUL, and exactly one Host; and any prefix of an accepted head
- * is "incomplete", never a different verdict.  The whole input is also fed
- * to the chunked-body parser, which must give the same verdict at the same
- * byte however the input is split into reads, and to the response status
- * line reader.
+ * bare CR/LF, NUL, exactly one Host, and one body framing, the one the
+ * proxy wrote; and any prefix of an accepted head is "incomplete", never a
+ * different verdict.  The whole input, and the bytes after an accepted
+ * chunked head, go to the chunked-body parser, which must give the same
+ * verdict at the same byte however they are split into reads; the input
+ * also goes to the response status line reader.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,11 +21,11 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void check_fwd(const char *f, size_t n)
+static void check_fwd(const char *f, size_t n, bool chunked)
 {
 	if (memchr(f, 0, n))
 		abort();
-	int hosts = 0;
+	int hosts = 0, te = 0, cl = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (f[i] == '\r' && (i + 1 >= n || f[i + 1] != '\n'))
 			abort();
@@ -34,9 +36,15 @@ static void check_fwd(const char *f, size_t n)
 				abort();
 			if (!strncasecmp(f + i + 1, "host:", 5))
 				hosts++;
+			if (!strncasecmp(f + i + 1, "transfer-encoding:", 18))
+				te++;
+			if (!strncasecmp(f + i + 1, "content-length:", 15))
+				cl++;
 		}
 	}
-	if (hosts != 1)
+	/* One framing, written by us: exactly "chunked", or a length. */
+	if (hosts != 1 || te != chunked || (chunked && cl) ||
+	    (chunked && !strstr(f, "\r\nTransfer-Encoding: chunked\r\n")))
 		abort();
 }
 
@@ -106,7 +114,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (r.head_len > size || r.port == 0 || r.port > 65535)
 			abort();
 		if (!r.is_connect)
-			check_fwd(fwd.buf, fwd.len);
+			check_fwd(fwd.buf, fwd.len, r.chunked);
+		/* A chunked body is framed from the byte after the head. */
+		if (r.chunked)
+			check_chunked(data + r.head_len, size - r.head_len);
 		/* Every strict prefix of the head must wait. */
 		for (size_t cut = r.head_len > 64 ? r.head_len - 64 : 0;
 		     cut < r.head_len; cut++) {

@@ -20,6 +20,9 @@ proxy forwards (http.server would de-chunk nothing and hide framing).
                              frame until a close frame
         GET /nows            answers 403 to a WebSocket handshake
         GET anything else    200 with the request head it received
+  proxy_send(parts, pause, step)   (for `from httporigin import ...`)
+      Sends parts to the proxy at 127.0.0.1:3128, `pause` seconds apart,
+      `step` bytes a write when step is set; returns the whole reply.
   httporigin.py ws-client PROXY_PORT AUTHORITY PATH [early]
       A WebSocket handshake through the proxy at 127.0.0.1:PROXY_PORT to
       http://AUTHORITY/PATH, then a text frame and a 200 KB binary frame,
@@ -34,6 +37,7 @@ import socket
 import struct
 import sys
 import threading
+import time
 
 GUID = b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 
@@ -219,6 +223,23 @@ def serve(portfile, log):
         s, _ = ls.accept()
         n += 1
         threading.Thread(target=handle, args=(s, log, n), daemon=True).start()
+
+
+def proxy_send(parts, pause=0.0, step=0):
+    s = socket.create_connection(("127.0.0.1", 3128), timeout=10)
+    for i, part in enumerate(parts):
+        if i and pause:
+            time.sleep(pause)
+        for j in range(0, len(part), step or len(part) or 1):
+            s.sendall(part[j:j + step] if step else part)
+            if step:
+                time.sleep(0.002)
+    data = b""
+    while True:
+        d = s.recv(65536)
+        if not d:
+            return data
+        data += d
 
 
 def ws_client(proxy_port, authority, path, early):

@@ -17,14 +17,15 @@ netns_run() {
 		# Background servers must not outlive the scenario (nor hold
 		# the output pipe open).
 		echo 'trap '"'"'kill $(jobs -p) 2>/dev/null; wait'"'"' EXIT'
-		declare -f px_setup px_proxy px_raw px_wait_port
+		declare -f px_setup px_proxy px_raw px_wait_port px_big_body
 		cat
 	} > "$script"
 	chmod 644 "$script"
 	local -a envv=(PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin
 		       HOME="$T/home" LANG=C.UTF-8 BH_BIN="$BH_BIN"
 		       STUB="$HERE/../helpers/dnsstub.py"
-		       ORIGIN="$HERE/../helpers/httporigin.py" W="$T/px")
+		       ORIGIN="$HERE/../helpers/httporigin.py" W="$T/px"
+		       PYTHONDONTWRITEBYTECODE=1)
 	if [ "$MODE" = user ]; then
 		OUT=$(setpriv --reuid=65534 --regid=65534 --clear-groups \
 			env -i "${envv[@]}" unshare -rn bash "$script" 2>&1)
@@ -62,6 +63,7 @@ px_setup() {
 		other.test=127.0.0.1 denied.test=127.0.0.1 \
 		meta.test=169.254.169.254 ten.test=10.0.0.1 > dns.log 2>&1 &
 	# Raw-socket origin: bodies hashed, framing logged, WebSocket echo.
+	: > http.log
 	python3 "$ORIGIN" serve origin.port http.log > horigin.log 2>&1 &
 	for _ in $(seq 1 100); do [ -s dns.port ] && [ -s origin.port ] && break; sleep 0.05; done
 	OPORT=$(cat origin.port)
@@ -79,6 +81,17 @@ px_proxy() {
 		"$@" > "$W/proxy.out" 2> "$W/proxy.err" &
 	PROXY=$!
 	px_wait_port 3128
+}
+
+# px_big_body: writes 300000 random bytes to big.bin, prints "want HASH".
+px_big_body() {
+	head -c 300000 /dev/urandom > big.bin
+	echo "want $(sha256sum big.bin | cut -d' ' -f1)"
+}
+
+# The hash px_big_body printed, from the scenario's output.
+px_want() {
+	printf '%s\n' "$OUT" | sed -n 's/^want //p'
 }
 
 # px_raw HEX-OR-TEXT: sends raw bytes to the proxy, prints the reply.
@@ -232,38 +245,122 @@ test_proxy_http_bodies() {
 	netns_run <<'EOS'
 px_setup
 px_proxy "net allow 127.0.0.1"
-head -c 300000 /dev/urandom > big.bin
-want=$(sha256sum big.bin | cut -d' ' -f1)
-echo "want $want"
+px_big_body
 # Content-Length, HTTP/1.1.
 curl -sS -m 10 --proxy http://127.0.0.1:3128 --data-binary @big.bin \
-	http://127.0.0.1:$OPORT/cl > cl.out
-grep -q "len=300000 sha256=$want" cl.out && echo "cl: hash ok"
+	http://127.0.0.1:$OPORT/cl | sed 's/^/cl: /'
 # HTTP/1.0 without Host: the rewritten head is longer than the one
 # received, and a full buffer of body bytes read with the head must all
 # reach the origin.  The head's last CRLF comes with the body, so the read
 # that completes the head is likely to fill the buffer.
 python3 - "$OPORT" <<'PY'
-import socket, sys, time
+import os, sys; sys.path.insert(0, os.path.dirname(os.environ["ORIGIN"]))
+from httporigin import proxy_send
 body = open("big.bin", "rb").read()
-s = socket.create_connection(("127.0.0.1", 3128), timeout=10)
-s.sendall(b"POST http://127.0.0.1:%s/ HTTP/1.0\r\nContent-Length: %d\r\n"
-          % (sys.argv[1].encode(), len(body)))
-time.sleep(0.3)
-s.sendall(b"\r\n" + body)
-data = b""
-while True:
-    d = s.recv(65536)
-    if not d:
-        break
-    data += d
-print("http/1.0:", data.split(b"\r\n\r\n", 1)[-1][:90])
+head = b"POST http://127.0.0.1:%s/ HTTP/1.0\r\nContent-Length: %d\r\n" % (
+    sys.argv[1].encode(), len(body))
+reply = proxy_send([head, b"\r\n" + body], pause=0.3)
+print("http/1.0:", reply.split(b"\r\n\r\n", 1)[-1][:90])
 PY
 EOS
 	local want
-	want=$(printf '%s\n' "$OUT" | sed -n 's/^want //p')
-	expect_contains "$OUT" "cl: hash ok"
+	want=$(px_want)
+	expect_contains "$OUT" "cl: len=300000 sha256=$want"
 	expect_contains "$OUT" "http/1.0: b'len=300000 sha256=$want"
+}
+
+test_proxy_chunked_request_bodies() {
+	command -v curl >/dev/null || skip "curl not installed"
+	netns_run <<'EOS'
+px_setup
+px_proxy "net allow 127.0.0.1"
+px_big_body
+# curl frames the body itself, and the origin answers chunked.
+curl -sS -m 10 --proxy http://127.0.0.1:3128 -H 'Transfer-Encoding: chunked' \
+	--data-binary @big.bin http://127.0.0.1:$OPORT/up | sed 's/^/curl: /'
+# Trailers, then a pipelined request for another host in the same write,
+# then the same body dribbled a few bytes a write.
+python3 - "$OPORT" <<'PY'
+import os, sys; sys.path.insert(0, os.path.dirname(os.environ["ORIGIN"]))
+from httporigin import proxy_send
+port = sys.argv[1].encode()
+head = b"POST http://127.0.0.1:%s/t HTTP/1.1\r\nHost: 127.0.0.1:%s\r\nTransfer-Encoding: chunked\r\n\r\n" % (port, port)
+body = b"5\r\nhello\r\n6\r\n world\r\n0\r\nX-Sum: 1\r\n\r\n"
+second = b"GET http://evil.test/second HTTP/1.1\r\nHost: evil.test\r\n\r\n"
+print("pipelined:", proxy_send([head + body + second]).split(b"\r\n")[0])
+print("dribbled:", proxy_send([head + body], step=3).split(b"\r\n")[0])
+PY
+sleep 0.3
+grep -o 'body len=[0-9]* sha256=[0-9a-f]* trailers=[^ ]*' http.log | sort | uniq -c
+echo "extras: $(grep -o 'extra=[0-9]*' http.log | sort -u | tr '\n' ' ')"
+grep -q '"decision":"allow"' audit.jsonl && echo "audited"
+EOS
+	local want
+	want=$(px_want)
+	expect_contains "$OUT" "curl: len=300000 sha256=$want"
+	expect_contains "$OUT" "1 body len=300000 sha256=$want trailers=-"
+	expect_contains "$OUT" "pipelined: b'HTTP/1.1 200 OK'"
+	expect_contains "$OUT" "dribbled: b'HTTP/1.1 200 OK'"
+	# hello world, with its trailer, twice; nothing after either body.
+	expect_contains "$OUT" "2 body len=11 sha256=b94d27b9934d3e08a52e52d7da7dabfac484efe37a5380ee9088f7ace2efcde9 trailers=X-Sum"
+	expect_contains "$OUT" "extras: extra=0 "
+	expect_not_contains "$OUT" "second"
+	expect_contains "$OUT" "audited"
+}
+
+# Request smuggling: every ambiguous framing is refused with 400 before a
+# byte reaches the origin; a body that goes bad later is cut where it does.
+test_proxy_chunked_smuggling_refused() {
+	netns_run <<'EOS'
+px_setup
+px_proxy "net allow 127.0.0.1"
+H="POST http://127.0.0.1:$OPORT/s HTTP/1.1\r\nHost: 127.0.0.1:$OPORT\r\n"
+px_raw "${H}Content-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET http://127.0.0.1:$OPORT/smuggled HTTP/1.1\r\n\r\n"
+px_raw "${H}Transfer-Encoding: chunked\r\nContent-Length: 4\r\n\r\n0\r\n\r\n"
+px_raw "${H}Transfer-Encoding: chunked, gzip\r\n\r\n0\r\n\r\n"
+px_raw "${H}Transfer-Encoding: xchunked\r\n\r\n0\r\n\r\n"
+px_raw "${H}Transfer-Encoding: chunked \r\n\r\n0\r\n\r\n"
+px_raw "${H}Transfer-Encoding:\r\n chunked\r\n\r\n0\r\n\r\n"
+px_raw "${H}Transfer-Encoding: chunked\r\nTransfer-Encoding: identity\r\n\r\n0\r\n\r\n"
+px_raw "${H}Content-Length: 4\r\nContent-Length: 5\r\n\r\nabcde"
+px_raw "POST http://127.0.0.1:$OPORT/s HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
+# Bad chunk framing read with the head: refused before connecting.
+px_raw "${H}Transfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n0\r\n\r\n"
+px_raw "${H}Transfer-Encoding: chunked\r\n\r\n5\nhello\n0\n\n"
+px_raw "${H}Transfer-Encoding: chunked\r\n\r\n100000000\r\n"
+px_raw "${H}Transfer-Encoding: chunked\r\n\r\n0\r\nContent-Length: 50\r\n\r\n"
+sleep 0.3
+echo "origin connections: $(grep -c ' head ' http.log)"
+# A body that goes bad after the head went: the origin gets the valid
+# prefix only, then the connection closes; the client gets a 400.
+python3 - "$OPORT" <<'PY'
+import os, sys; sys.path.insert(0, os.path.dirname(os.environ["ORIGIN"]))
+from httporigin import proxy_send
+port = sys.argv[1].encode()
+data = proxy_send([b"POST http://127.0.0.1:%s/late HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n" % port,
+                   b"5\r\nworld\r\nGET http://127.0.0.1:%s/smuggled HTTP/1.1\r\n\r\n" % port], pause=0.5)
+print("late:", data.split(b"\r\n")[0], b"chunked body: chunk size is not hex" in data)
+PY
+sleep 0.5
+grep -c ' head ' http.log | sed 's/^/origin connections after: /'
+grep ' bad ' http.log | sed 's/^c[0-9]* /origin: /'
+grep -c '"reason":"bad request' audit.jsonl | sed 's/^/bad requests: /'
+grep -o '"reason":"bad request: chunked body[^"]*"' audit.jsonl | sort | uniq -c
+EOS
+	expect_not_contains "$OUT" "REPLY:b''"
+	[ "$(printf '%s\n' "$OUT" | grep -c "REPLY:b'HTTP/1.1 400 Bad Request")" = 13 ] ||
+		fail "expected 13 refusals with 400: $OUT"
+	expect_contains "$OUT" "origin connections: 0"
+	expect_contains "$OUT" "late: b'HTTP/1.1 400 Bad Request' True"
+	expect_contains "$OUT" "origin connections after: 1"
+	expect_contains "$OUT" "origin: bad "
+	expect_not_contains "$OUT" "smuggled"
+	expect_contains "$OUT" "bad requests: 14"
+	expect_contains "$OUT" '1 "reason":"bad request: chunked body: chunk extension"'
+	expect_contains "$OUT" '1 "reason":"bad request: chunked body: chunk size is not hex"'
+	expect_contains "$OUT" '1 "reason":"bad request: chunked body: chunk size too large"'
+	expect_contains "$OUT" '1 "reason":"bad request: chunked body: bare LF after a chunk size"'
+	expect_contains "$OUT" '1 "reason":"bad request: chunked body: trailer names a framing'
 }
 
 test_proxy_sni_must_match() {

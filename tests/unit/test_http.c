@@ -66,6 +66,36 @@ TEST(http_absolute_rewritten)
 	free(fwd);
 }
 
+TEST(http_chunked_accepted)
+{
+	struct bh_http_req r;
+	char *fwd = NULL;
+	/* Any case; forwarded in the one spelling every origin reads. */
+	REQUIRE(parse("POST http://a.test/up HTTP/1.1\r\nTransfer-Encoding: "
+		      "Chunked\r\nX-A: 1\r\n\r\n5\r\nhello\r\n0\r\n\r\n",
+		      &r, &fwd, NULL) == 0);
+	CHECK(r.chunked);
+	CHECK_INT(r.content_length, 0);
+	CHECK_INT(r.head_len, strlen("POST http://a.test/up HTTP/1.1\r\n"
+				     "Transfer-Encoding: Chunked\r\nX-A: 1"
+				     "\r\n\r\n"));
+	CHECK_STR(fwd, "POST /up HTTP/1.1\r\nHost: a.test\r\nX-A: 1\r\n"
+		       "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
+	free(fwd);
+	REQUIRE(parse("POST http://a.test/ HTTP/1.1\r\nTransfer-Encoding:chunked"
+		      "\r\n\r\n",
+		      &r, NULL, NULL) == 0);
+	CHECK(r.chunked);
+	REQUIRE(parse("POST http://a.test/ HTTP/1.1\r\nTransfer-Encoding:   "
+		      "chunked\r\n\r\n",
+		      &r, NULL, NULL) == 0);
+	CHECK(r.chunked);
+	REQUIRE(parse("POST http://a.test/ HTTP/1.1\r\nContent-Length: 0\r\n"
+		      "\r\n",
+		      &r, NULL, NULL) == 0);
+	CHECK(!r.chunked);
+}
+
 TEST(http_incomplete_waits)
 {
 	static const char full[] = "GET http://a.test/ HTTP/1.1\r\nHost: a.test"
@@ -101,7 +131,26 @@ static const struct bad bad_requests[] = {
 	/* Smuggling. */
 	{"POST http://a.test/ HTTP/1.1\r\nContent-Length: 1\r\n"
 	 "Transfer-Encoding: chunked\r\n\r\n", 400},
-	{"POST http://a.test/ HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n", 411},
+	{"POST http://a.test/ HTTP/1.1\r\nTransfer-Encoding: chunked\r\n"
+	 "Content-Length: 1\r\n\r\n", 400},                          /* TE first */
+	{"POST http://a.test/ HTTP/1.1\r\nTransfer-Encoding: chunked, gzip\r\n\r\n", 400},
+	{"POST http://a.test/ HTTP/1.1\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", 400},
+	{"POST http://a.test/ HTTP/1.1\r\nTransfer-Encoding: gzip\r\n\r\n", 400},
+	{"POST http://a.test/ HTTP/1.1\r\nTransfer-Encoding: xchunked\r\n\r\n", 400},
+	{"POST http://a.test/ HTTP/1.1\r\nTransfer-Encoding: chunkedx\r\n\r\n", 400},
+	{"POST http://a.test/ HTTP/1.1\r\nTransfer-Encoding: chunked \r\n\r\n", 400},
+	{"POST http://a.test/ HTTP/1.1\r\nTransfer-Encoding: chunked\t\r\n\r\n", 400},
+	{"POST http://a.test/ HTTP/1.1\r\nTransfer-Encoding:\tchunked\r\n\r\n", 400},
+	{"POST http://a.test/ HTTP/1.1\r\nTransfer-Encoding: \"chunked\"\r\n\r\n", 400},
+	{"POST http://a.test/ HTTP/1.1\r\nTransfer-Encoding: chunked;q=1\r\n\r\n", 400},
+	{"POST http://a.test/ HTTP/1.1\r\nTransfer-Encoding: chunked,\r\n\r\n", 400},
+	{"POST http://a.test/ HTTP/1.1\r\nTransfer-Encoding: \r\n\r\n", 400},
+	{"POST http://a.test/ HTTP/1.1\r\nTransfer-Encoding:\r\n chunked\r\n\r\n", 400},
+	{"POST http://a.test/ HTTP/1.1\r\nTransfer-Encoding: chunked\r\n"
+	 "Transfer-Encoding: chunked\r\n\r\n", 400},
+	{"POST http://a.test/ HTTP/1.1\r\nTransfer-Encoding : chunked\r\n\r\n", 400},
+	{"POST http://a.test/ HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n", 400},
+	{"CONNECT a.test:443 HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n", 400},
 	{"POST http://a.test/ HTTP/1.1\r\nContent-Length: 1\r\n"
 	 "Content-Length: 1\r\n\r\n", 400},
 	{"POST http://a.test/ HTTP/1.1\r\nContent-Length: +1\r\n\r\n", 400},
