@@ -185,13 +185,14 @@ static bool same_host(const struct bh_host *a, const struct bh_host *b)
 }
 
 /* Headers a proxy must not forward: its own, and hop-by-hop ones (we send
- * our own Connection: close). */
+ * our own Connection, and Upgrade only for a WebSocket handshake).
+ * HTTP2-Settings belongs to the h2c upgrade, which is dropped. */
 static bool is_dropped_header(const char *name, size_t n)
 {
 	return iprefix(name, n, "proxy-") || ieq(name, n, "connection") ||
 	       ieq(name, n, "keep-alive") || ieq(name, n, "te") ||
 	       ieq(name, n, "trailer") || ieq(name, n, "upgrade") ||
-	       ieq(name, n, "host");
+	       ieq(name, n, "http2-settings") || ieq(name, n, "host");
 }
 
 /* Headers that frame the body: forwarded only as the proxy wrote them. */
@@ -210,6 +211,26 @@ static bool te_is_chunked(const char *v, const char *end)
 	while (v < end && *v == ' ')
 		v++;
 	return ieq(v, (size_t)(end - v), "chunked");
+}
+
+/* True when the comma-separated list v holds tok (case-insensitive). */
+static bool has_token(const char *v, size_t n, const char *tok)
+{
+	const char *end = v + n;
+	while (v < end) {
+		const char *comma = memchr(v, ',', (size_t)(end - v));
+		const char *e = comma ? comma : end;
+		const char *a = v;
+		while (a < e && (*a == ' ' || *a == '\t'))
+			a++;
+		const char *b = e;
+		while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
+			b--;
+		if (ieq(a, (size_t)(b - a), tok))
+			return true;
+		v = comma ? comma + 1 : end;
+	}
+	return false;
 }
 
 static int parse_request_line(const struct line *l, struct bh_http_req *out,
@@ -298,7 +319,8 @@ int bh_http_parse_request(const char *buf, size_t len, struct bh_http_req *out,
 		}
 	}
 
-	int n_host = 0, n_cl = 0, n_te = 0;
+	int n_host = 0, n_cl = 0, n_te = 0, n_upgrade = 0;
+	bool upgrade_ws = false, conn_upgrade = false;
 	for (int i = 1; i < nl - 1; i++) {
 		const struct line *l = &lines[i];
 		if (l->p[0] == ' ' || l->p[0] == '\t')
@@ -354,6 +376,12 @@ int bh_http_parse_request(const char *buf, size_t len, struct bh_http_req *out,
 				REFUSE(400, "Transfer-Encoding other than "
 					    "exactly chunked");
 			out->chunked = true;
+		} else if (ieq(l->p, nlen, "upgrade")) {
+			if (++n_upgrade > 1)
+				REFUSE(400, "more than one Upgrade");
+			upgrade_ws = ieq(v, vlen, "websocket");
+		} else if (ieq(l->p, nlen, "connection")) {
+			conn_upgrade |= has_token(v, vlen, "upgrade");
 		} else if (ieq(l->p, nlen, "proxy-authorization")) {
 			if (out->proxy_auth)
 				REFUSE(400, "more than one Proxy-Authorization");
@@ -369,6 +397,18 @@ int bh_http_parse_request(const char *buf, size_t len, struct bh_http_req *out,
 	 * read the body as the next request. */
 	if (out->chunked && minor == 0)
 		REFUSE(400, "Transfer-Encoding in an HTTP/1.0 request");
+	/* An Upgrade is a WebSocket handshake only with Connection: upgrade;
+	 * any other Upgrade (h2c, TLS) is dropped below, as hop-by-hop, and
+	 * the origin answers in HTTP/1.x. */
+	out->websocket = !out->is_connect && upgrade_ws && conn_upgrade;
+	if (out->websocket) {
+		if (strcmp(out->method, "GET"))
+			REFUSE(400, "WebSocket handshake that is not a GET");
+		if (minor != 1)
+			REFUSE(400, "WebSocket handshake not in HTTP/1.1");
+		if (out->chunked || out->content_length)
+			REFUSE(400, "WebSocket handshake with a body");
+	}
 
 	if (out->is_connect || !fwd)
 		return 0;
@@ -397,7 +437,11 @@ int bh_http_parse_request(const char *buf, size_t len, struct bh_http_req *out,
 	/* Written the one way every origin reads it. */
 	if (out->chunked)
 		bh_strbuf_puts(fwd, "Transfer-Encoding: chunked\r\n");
-	bh_strbuf_puts(fwd, "Connection: close\r\n\r\n");
+	if (out->websocket)
+		bh_strbuf_puts(fwd, "Connection: Upgrade\r\n"
+				    "Upgrade: websocket\r\n\r\n");
+	else
+		bh_strbuf_puts(fwd, "Connection: close\r\n\r\n");
 	return 0;
 }
 

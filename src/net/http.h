@@ -38,6 +38,10 @@ struct bh_http_req {
 	uint64_t content_length;
 	/* "Transfer-Encoding: chunked": the body is framed by bh_chunked. */
 	bool chunked;
+	/* A WebSocket handshake (GET, HTTP/1.1, "Upgrade: websocket",
+	 * "Connection: upgrade", no body): forwarded with its Upgrade, and a
+	 * tunnel once the origin answers 101. */
+	bool websocket;
 	/* The Proxy-Authorization value (points into the caller's buffer),
 	 * or NULL. */
 	const char *proxy_auth;
@@ -54,7 +58,9 @@ struct bh_http_req {
  * send to the origin: origin-form target, the client's HTTP/1.x, no Proxy-*
  * nor hop-by-hop headers, the canonical Host, "Transfer-Encoding: chunked"
  * when chunked, and "Connection: close" (one request per client connection:
- * docs/network.md).
+ * docs/network.md) or, for a WebSocket handshake, "Connection: Upgrade" and
+ * "Upgrade: websocket".  Any other Upgrade (h2c...) is dropped, so the
+ * origin answers in HTTP/1.x.
  */
 int bh_http_parse_request(const char *buf, size_t len, struct bh_http_req *out,
 			  struct bh_strbuf *fwd, int *status, const char **why);

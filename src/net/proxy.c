@@ -88,7 +88,7 @@ static void audit_conn(struct bh_proxy *px, struct conn *c)
 {
 	struct bh_proxy_record rec = {
 		.session = px->o->session_id,
-		.proto = proto_names[c->proto],
+		.proto = c->ws ? "websocket" : proto_names[c->proto],
 		.host = c->host_known ? c->host.name : NULL,
 		.port = c->host_known ? c->port : 0,
 		.addr = c->addr,
@@ -179,6 +179,7 @@ static void conn_free(struct bh_proxy *px, struct conn *c)
 	free(c->down.p);
 	free(c->reason);
 	free(c->fwd);
+	free(c->early.p);
 	free(c);
 }
 
@@ -235,6 +236,13 @@ static bool token_eq(const char *a, const char *b)
 
 /* --- epoll interest ------------------------------------------------------ */
 
+/* Bytes flow both ways until each side closes: CONNECT, SOCKS5, and a
+ * WebSocket after its 101.  Plain HTTP is one request and its response. */
+static bool is_tunnel(const struct conn *c)
+{
+	return c->proto != P_HTTP || c->ws == WS_OPEN;
+}
+
 static bool buf_has_data(const struct buf *b)
 {
 	return b->p && b->len > b->off;
@@ -258,7 +266,7 @@ static bool dir_has_data(const struct buf *b, const struct relay_pipe *p)
 static bool dir_splicing(const struct conn *c, const struct buf *b,
 			 const struct relay_pipe *p)
 {
-	return c->st == S_RELAY && !p->off && !buf_has_data(b);
+	return c->st == S_RELAY && !p->off && !p->inspect && !buf_has_data(b);
 }
 
 static bool dir_has_room(const struct conn *c, const struct buf *b,
@@ -833,9 +841,10 @@ static bool settle(struct bh_proxy *px, struct conn *c)
 {
 	if (c->st != S_RELAY)
 		return true;
+	bool tunnel = is_tunnel(c);
 	if (c->o_eof && !dir_has_data(&c->down, &c->pdown) && !c->down_shut) {
 		/* Plain HTTP: one response per connection, then close. */
-		if (c->proto == P_HTTP) {
+		if (!tunnel) {
 			conn_free(px, c);
 			return false;
 		}
@@ -843,11 +852,11 @@ static bool settle(struct bh_proxy *px, struct conn *c)
 		c->down_shut = true;
 	}
 	if (c->c_eof && !dir_has_data(&c->up, &c->pup) && !c->up_shut &&
-	    c->proto != P_HTTP) {
+	    tunnel) {
 		shutdown(c->ofd, SHUT_WR);
 		c->up_shut = true;
 	}
-	if (c->down_shut && (c->up_shut || c->proto == P_HTTP)) {
+	if (c->down_shut && (c->up_shut || !tunnel)) {
 		conn_free(px, c);
 		return false;
 	}
@@ -875,7 +884,7 @@ static void on_client(struct bh_proxy *px, struct conn *c, uint32_t ev)
 			c->c_eof = true;
 		} else if (n > 0) {
 			int st = 0;
-			if (c->st == S_RELAY && c->proto == P_HTTP)
+			if (c->st == S_RELAY && !is_tunnel(c))
 				st = bh_proxy_http_from_client(c, (size_t)n);
 			if (st && c->bytes_down) {
 				conn_free(px, c); /* a response has begun */
@@ -941,6 +950,8 @@ static void on_origin(struct bh_proxy *px, struct conn *c, uint32_t ev)
 			c->o_eof = true;
 		} else if (n > 0) {
 			c->bytes_down += (uint64_t)n;
+			if (c->proto == P_HTTP)
+				bh_proxy_http_from_origin(c, (size_t)n);
 		} else if (n != -EAGAIN) {
 			set_reason(c, "origin: %s", strerror((int)-n));
 			c->o_eof = true;

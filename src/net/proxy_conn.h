@@ -44,6 +44,15 @@ struct relay_pipe {
 	size_t cap;
 	bool full;   /* a splice into it found no room: wait for a drain */
 	bool off;    /* copy through the buffer instead, for good */
+	bool inspect; /* through the buffer while proxy_http.c reads it */
+};
+
+/* Plain HTTP's WebSocket handshake (docs/network.md, "WebSocket"). */
+enum ws_state {
+	WS_NONE = 0,
+	WS_WAIT,   /* forwarded; the client's bytes wait for the 101 */
+	WS_OPEN,   /* the origin answered 101: a tunnel both ways */
+	WS_DENIED, /* it answered something else: an HTTP response */
 };
 
 struct conn {
@@ -61,6 +70,10 @@ struct conn {
 	uint64_t up_limit;
 	bool chunked;
 	struct bh_chunked ck;
+	enum ws_state ws;
+	struct buf early; /* WS_WAIT: what the client sent after the head */
+	char status_line[13]; /* WS_WAIT: the response's first bytes */
+	size_t status_len;
 	bool host_known;
 	struct bh_host host;
 	unsigned port;
@@ -97,5 +110,10 @@ void bh_proxy_http_forward(struct conn *c);
 
 /* n new relayed bytes from the client are at the end of c->up: keeps only
  * those of this request's body.  Returns 0, or an HTTP status to refuse
- * with, with c->reason set. */
+ * with, with c->reason set.  Not for a WebSocket tunnel. */
 int bh_proxy_http_from_client(struct conn *c, size_t n);
+
+/* n new relayed bytes from the origin are at the end of c->down: for a
+ * WebSocket handshake, its status line decides between a tunnel and an
+ * ordinary response. */
+void bh_proxy_http_from_origin(struct conn *c, size_t n);

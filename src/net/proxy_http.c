@@ -100,6 +100,17 @@ static int body_bytes(struct conn *c, size_t n)
 static int body_start(struct conn *c, const struct bh_http_req *req)
 {
 	size_t have = c->up.len - c->up.off;
+	if (req->websocket) {
+		/* Held until the origin answers 101, or dropped. */
+		c->ws = WS_WAIT;
+		c->early.p = bh_xmalloc(have ? have : 1);
+		c->early.cap = c->early.len = have;
+		memcpy(c->early.p, c->up.p + c->up.off, have);
+		c->up.len = c->up.off;
+		c->up_limit = 0;
+		c->pdown.inspect = true;
+		return 0;
+	}
 	if (!req->chunked) {
 		if (have > req->content_length)
 			have = (size_t)req->content_length;
@@ -109,7 +120,7 @@ static int body_start(struct conn *c, const struct bh_http_req *req)
 	}
 	c->chunked = true;
 	/* Framing is checked byte by byte, so never spliced past us. */
-	c->pup.off = true;
+	c->pup.inspect = true;
 	bh_chunked_init(&c->ck);
 	c->up_limit = UINT64_MAX;
 	return body_bytes(c, have);
@@ -164,7 +175,8 @@ void bh_proxy_http_forward(struct conn *c)
 	 * rewritten head may be longer than the one received, so the buffer
 	 * grows past BUF_CAP rather than cut them. */
 	size_t body = c->up.len - c->up.off;
-	struct buf nb = {.cap = c->fwd_len + body};
+	/* Room for a WebSocket's early bytes after the head, too. */
+	struct buf nb = {.cap = c->fwd_len + body + c->early.len};
 	if (nb.cap < BUF_CAP)
 		nb.cap = BUF_CAP;
 	nb.p = bh_xmalloc(nb.cap);
@@ -184,4 +196,48 @@ int bh_proxy_http_from_client(struct conn *c, size_t n)
 		return 0;
 	}
 	return body_bytes(c, n);
+}
+
+/*
+ * A WebSocket handshake becomes a tunnel only when the origin's response
+ * starts "HTTP/1.1 101": until then nothing the client sent after its
+ * head reaches the origin, so bytes sent early cannot be read by an origin
+ * that did not switch protocols as a second request.  Any other answer is
+ * relayed as a plain response, and those bytes are dropped.
+ */
+void bh_proxy_http_from_origin(struct conn *c, size_t n)
+{
+	if (c->ws != WS_WAIT)
+		return;
+	size_t take = sizeof(c->status_line) - c->status_len;
+	if (take > n)
+		take = n;
+	memcpy(c->status_line + c->status_len, c->down.p + c->down.len - n,
+	       take);
+	c->status_len += take;
+	int status = 0;
+	int r = bh_http_response_status(c->status_line, c->status_len,
+					&status);
+	if (r == -EAGAIN)
+		return;
+	c->pdown.inspect = false;
+	if (r == 0 && status == 101 && c->status_line[7] == '1') {
+		c->ws = WS_OPEN;
+		c->up_limit = UINT64_MAX;
+		/* The forwarded head went before the origin could answer, and
+		 * the buffer was sized for these bytes after it. */
+		memcpy(c->up.p + c->up.len, c->early.p + c->early.off,
+		       c->early.len - c->early.off);
+		c->up.len += c->early.len - c->early.off;
+	} else {
+		c->ws = WS_DENIED;
+		free(c->reason);
+		c->reason = r ? bh_xstrdup("WebSocket not upgraded: the "
+					   "origin's answer is not HTTP/1.x")
+			      : bh_xasprintf("WebSocket not upgraded: the "
+					     "origin answered %d",
+					     status);
+	}
+	free(c->early.p);
+	c->early = (struct buf){0};
 }

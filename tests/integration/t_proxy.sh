@@ -363,6 +363,55 @@ EOS
 	expect_contains "$OUT" '1 "reason":"bad request: chunked body: trailer names a framing'
 }
 
+# WebSocket over plain HTTP: forwarded to an allowed host, a tunnel after
+# the origin's 101, audited like one; refused for a denied host; client
+# bytes sent before the 101 held, and dropped when the origin says no.
+test_proxy_websocket() {
+	netns_run <<'EOS'
+px_setup
+px_proxy "net allow 127.0.0.1"
+python3 "$ORIGIN" ws-client 3128 127.0.0.1:$OPORT /ws | sed 's/^/ws: /'
+python3 "$ORIGIN" ws-client 3128 127.0.0.1:$OPORT /ws early | sed 's/^/early: /'
+python3 "$ORIGIN" ws-client 3128 127.0.0.1:$OPORT /nows early | sed 's/^/nows: /'
+python3 "$ORIGIN" ws-client 3128 denied.test:$OPORT /ws | sed 's/^/denied: /'
+# Any other Upgrade is dropped: the origin sees a plain HTTP/1.1 request.
+px_raw "GET http://127.0.0.1:$OPORT/h2c HTTP/1.1\r\nUpgrade: h2c\r\nConnection: Upgrade, HTTP2-Settings\r\nHTTP2-Settings: AAMAAABkAAQAAP__\r\n\r\n" | sed 's/^/h2c: /'
+sleep 0.5
+grep -o 'ws [a-z]*=[0-9]*.*\|ws open' http.log | sort | uniq -c
+h2c=$(grep ' head GET /h2c ' http.log | cut -d' ' -f1)
+echo "h2c at origin: $(grep "^$h2c header" http.log | cut -d' ' -f3 | tr 'A-Z\n' 'a-z ')"
+echo "queries: $(sort -u queries | tr '\n' ' ')"
+python3 - <<'PY'
+import json
+for line in open("audit.jsonl"):
+    r = json.loads(line)
+    if r["proto"] == "websocket":
+        big = r["bytes_up"] > 200000 and r["bytes_down"] > 200000
+        print("audit:", r["host"], r["decision"], "big" if big else "small",
+              "timed" if isinstance(r["duration_ms"], int) else "untimed",
+              r["reason"])
+PY
+EOS
+	expect_contains "$OUT" "ws: status 101"
+	expect_contains "$OUT" "ws: accept ok"
+	expect_contains "$OUT" "ws: echo text ok"
+	expect_contains "$OUT" "ws: echo binary ok"
+	expect_contains "$OUT" "ws: close ok"
+	expect_contains "$OUT" "early: echo text ok"
+	expect_contains "$OUT" "early: echo binary ok"
+	expect_contains "$OUT" "nows: status 403"
+	expect_contains "$OUT" "denied: status 403"
+	expect_contains "$OUT" "h2c: REPLY:b'HTTP/1.1 200 OK"
+	expect_contains "$OUT" "1 ws early=0"
+	expect_contains "$OUT" "2 ws frames=2 bytes=200023"
+	expect_contains "$OUT" "h2c at origin: host: connection: "
+	expect_not_contains "$OUT" "denied.test 1"
+	[ "$(printf '%s\n' "$OUT" | grep -c "audit: 127.0.0.1 allow big timed None")" = 2 ] ||
+		fail "two audited tunnels: $OUT"
+	expect_contains "$OUT" "audit: 127.0.0.1 allow small timed WebSocket not upgraded: the origin answered 403"
+	expect_contains "$OUT" "audit: denied.test deny small timed no rule allows it"
+}
+
 test_proxy_sni_must_match() {
 	netns_run <<'EOS'
 px_setup

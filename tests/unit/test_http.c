@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/strbuf.h"
+#include "core/util.h"
 #include "net/http.h"
 #include "test.h"
 
@@ -96,6 +97,67 @@ TEST(http_chunked_accepted)
 	CHECK(!r.chunked);
 }
 
+TEST(http_websocket_forwarded)
+{
+	struct bh_http_req r;
+	char *fwd = NULL;
+	REQUIRE(parse("GET http://a.test/chat HTTP/1.1\r\nHost: a.test\r\n"
+		      "Upgrade: WebSocket\r\nConnection: keep-alive, Upgrade\r\n"
+		      "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+		      "Sec-WebSocket-Version: 13\r\n\r\n",
+		      &r, &fwd, NULL) == 0);
+	CHECK(r.websocket);
+	CHECK_STR(fwd, "GET /chat HTTP/1.1\r\nHost: a.test\r\n"
+		       "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+		       "Sec-WebSocket-Version: 13\r\nConnection: Upgrade\r\n"
+		       "Upgrade: websocket\r\n\r\n");
+	free(fwd);
+	/* The token may come in its own Connection header, any case. */
+	REQUIRE(parse("GET http://a.test/ HTTP/1.1\r\nConnection: keep-alive\r\n"
+		      "Connection: UPGRADE\r\nUpgrade: websocket\r\n"
+		      "Content-Length: 0\r\n\r\n",
+		      &r, NULL, NULL) == 0);
+	CHECK(r.websocket);
+}
+
+/* Requests with an Upgrade that is no WebSocket handshake: forwarded as
+ * plain HTTP/1.1 without it (fwd NULL: not checked, CONNECT). */
+static const struct {
+	const char *req, *fwd;
+} not_websocket[] = {
+	/* h2c: the origin never sees the upgrade and answers in HTTP/1.1. */
+	{"GET http://a.test/ HTTP/1.1\r\nUpgrade: h2c\r\n"
+	 "Connection: Upgrade, HTTP2-Settings\r\n"
+	 "HTTP2-Settings: AAMAAABkAAQAAP__\r\nAccept: */*\r\n\r\n",
+	 "GET / HTTP/1.1\r\nHost: a.test\r\nAccept: */*\r\n"
+	 "Connection: close\r\n\r\n"},
+	/* Upgrade: websocket without Connection: upgrade. */
+	{"GET http://a.test/ HTTP/1.1\r\nUpgrade: websocket\r\n"
+	 "Connection: keep-alive, upgraded\r\n\r\n",
+	 "GET / HTTP/1.1\r\nHost: a.test\r\nConnection: close\r\n\r\n"},
+	/* A list of protocols. */
+	{"GET http://a.test/ HTTP/1.1\r\nUpgrade: websocket, h2c\r\n"
+	 "Connection: upgrade\r\n\r\n",
+	 "GET / HTTP/1.1\r\nHost: a.test\r\nConnection: close\r\n\r\n"},
+	/* CONNECT tunnels anyway. */
+	{"CONNECT a.test:80 HTTP/1.1\r\nUpgrade: websocket\r\n"
+	 "Connection: upgrade\r\n\r\n",
+	 NULL},
+};
+
+TEST(http_other_upgrades_dropped)
+{
+	for (size_t i = 0; i < BH_ARRAY_SIZE(not_websocket); i++) {
+		struct bh_http_req r;
+		char *fwd = NULL;
+		REQUIRE(parse(not_websocket[i].req, &r, &fwd, NULL) == 0);
+		CHECK(!r.websocket);
+		if (not_websocket[i].fwd)
+			CHECK_STR(fwd, not_websocket[i].fwd);
+		free(fwd);
+	}
+}
+
 TEST(http_incomplete_waits)
 {
 	static const char full[] = "GET http://a.test/ HTTP/1.1\r\nHost: a.test"
@@ -151,6 +213,17 @@ static const struct bad bad_requests[] = {
 	{"POST http://a.test/ HTTP/1.1\r\nTransfer-Encoding : chunked\r\n\r\n", 400},
 	{"POST http://a.test/ HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n", 400},
 	{"CONNECT a.test:443 HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n", 400},
+	/* WebSocket handshakes the proxy will not turn into a tunnel. */
+	{"POST http://a.test/ HTTP/1.1\r\nUpgrade: websocket\r\n"
+	 "Connection: Upgrade\r\n\r\n", 400},
+	{"GET http://a.test/ HTTP/1.0\r\nUpgrade: websocket\r\n"
+	 "Connection: Upgrade\r\n\r\n", 400},
+	{"GET http://a.test/ HTTP/1.1\r\nUpgrade: websocket\r\n"
+	 "Connection: Upgrade\r\nContent-Length: 5\r\n\r\n", 400},
+	{"GET http://a.test/ HTTP/1.1\r\nUpgrade: websocket\r\n"
+	 "Connection: Upgrade\r\nTransfer-Encoding: chunked\r\n\r\n", 400},
+	{"GET http://a.test/ HTTP/1.1\r\nUpgrade: websocket\r\n"
+	 "Upgrade: h2c\r\nConnection: Upgrade\r\n\r\n", 400},
 	{"POST http://a.test/ HTTP/1.1\r\nContent-Length: 1\r\n"
 	 "Content-Length: 1\r\n\r\n", 400},
 	{"POST http://a.test/ HTTP/1.1\r\nContent-Length: +1\r\n\r\n", 400},
