@@ -14,8 +14,9 @@ proxy forwards (http.server would de-chunk nothing and hide framing).
         ws open | ws frames=N bytes=N | ws early=N
       Requests:
         POST/PUT any path    reads the body (Content-Length or chunked,
-                             strictly) and answers "len=N sha256=HEX\n",
-                             chunked in 7-byte chunks (HTTP/1.1)
+                             strictly; "100 Continue" first when asked)
+                             and answers "len=N sha256=HEX\n", chunked in
+                             7-byte chunks (HTTP/1.1)
         GET /ws              WebSocket handshake, then echoes every data
                              frame until a close frame
         GET /nows            answers 403 to a WebSocket handshake
@@ -179,6 +180,8 @@ def handle(sock, log, n):
             headers[k.strip().lower()] = v.strip()
         method, path = reqline.split(" ")[:2]
         if method in ("POST", "PUT"):
+            if headers.get("expect", "").lower() == "100-continue":
+                c.s.sendall(b"HTTP/1.1 100 Continue\r\n\r\n")
             te = headers.get("transfer-encoding")
             if te is not None:
                 if te != "chunked" or "content-length" in headers:

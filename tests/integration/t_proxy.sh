@@ -278,6 +278,11 @@ px_big_body
 # curl frames the body itself, and the origin answers chunked.
 curl -sS -m 10 --proxy http://127.0.0.1:3128 -H 'Transfer-Encoding: chunked' \
 	--data-binary @big.bin http://127.0.0.1:$OPORT/up | sed 's/^/curl: /'
+# An interim 100 Continue passes through like any response byte.
+curl -sSv -m 10 --proxy http://127.0.0.1:3128 -H 'Transfer-Encoding: chunked' \
+	-H 'Expect: 100-continue' --data-binary @big.bin \
+	http://127.0.0.1:$OPORT/up 2>&1 | grep -E '^< HTTP|^len=' | tr -d '\r' |
+	sed 's/^/expect: /'
 # Trailers, then a pipelined request for another host in the same write,
 # then the same body dribbled a few bytes a write.
 python3 - "$OPORT" <<'PY'
@@ -298,7 +303,10 @@ EOS
 	local want
 	want=$(px_want)
 	expect_contains "$OUT" "curl: len=300000 sha256=$want"
-	expect_contains "$OUT" "1 body len=300000 sha256=$want trailers=-"
+	expect_contains "$OUT" "expect: < HTTP/1.1 100 Continue"
+	expect_contains "$OUT" "expect: < HTTP/1.1 200 OK"
+	expect_contains "$OUT" "expect: len=300000 sha256=$want"
+	expect_contains "$OUT" "2 body len=300000 sha256=$want trailers=-"
 	expect_contains "$OUT" "pipelined: b'HTTP/1.1 200 OK'"
 	expect_contains "$OUT" "dribbled: b'HTTP/1.1 200 OK'"
 	# hello world, with its trailer, twice; nothing after either body.
@@ -367,6 +375,7 @@ EOS
 # the origin's 101, audited like one; refused for a denied host; client
 # bytes sent before the 101 held, and dropped when the origin says no.
 test_proxy_websocket() {
+	command -v curl >/dev/null || skip "curl not installed"
 	netns_run <<'EOS'
 px_setup
 px_proxy "net allow 127.0.0.1"
@@ -375,6 +384,8 @@ python3 "$ORIGIN" ws-client 3128 127.0.0.1:$OPORT /ws early | sed 's/^/early: /'
 python3 "$ORIGIN" ws-client 3128 127.0.0.1:$OPORT /nows early | sed 's/^/nows: /'
 python3 "$ORIGIN" ws-client 3128 denied.test:$OPORT /ws | sed 's/^/denied: /'
 # Any other Upgrade is dropped: the origin sees a plain HTTP/1.1 request.
+curl -sS -m 5 --http2 --proxy http://127.0.0.1:3128 http://127.0.0.1:$OPORT/curl |
+	head -1 | sed 's/^/curl h2c: /'
 px_raw "GET http://127.0.0.1:$OPORT/h2c HTTP/1.1\r\nUpgrade: h2c\r\nConnection: Upgrade, HTTP2-Settings\r\nHTTP2-Settings: AAMAAABkAAQAAP__\r\n\r\n" | sed 's/^/h2c: /'
 sleep 0.5
 grep -o 'ws [a-z]*=[0-9]*.*\|ws open' http.log | sort | uniq -c
@@ -402,6 +413,7 @@ EOS
 	expect_contains "$OUT" "nows: status 403"
 	expect_contains "$OUT" "denied: status 403"
 	expect_contains "$OUT" "h2c: REPLY:b'HTTP/1.1 200 OK"
+	expect_contains "$OUT" "curl h2c: GET /curl HTTP/1.1"
 	expect_contains "$OUT" "1 ws early=0"
 	expect_contains "$OUT" "2 ws frames=2 bytes=200023"
 	expect_contains "$OUT" "h2c at origin: host: connection: "
