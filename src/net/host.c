@@ -52,18 +52,6 @@ static bool is_ldh(char c)
 	return (c >= 'a' && c <= 'z') || is_digit(c) || c == '-';
 }
 
-/* Value of a hex digit (either case), or -1. */
-static int hex_value(char c)
-{
-	if (is_digit(c))
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static void idn2_freep(char **p)
 {
 	idn2_free(*p);
@@ -143,7 +131,7 @@ static bool ipv4_parse(const char *s, size_t n, uint8_t out[4])
 			}
 		}
 		for (; i < n && s[i] != '.'; i++) {
-			int d = hex_value(s[i]);
+			int d = bh_hex_value(s[i]);
 			if (d < 0 || (unsigned)d >= base)
 				return false;
 			v = v * base + (unsigned)d;
@@ -212,7 +200,7 @@ static bool ends_in_number(const char *s, size_t n)
 	size_t ln = n - i;
 	if (ln >= 2 && l[0] == '0' && l[1] == 'x') {
 		for (size_t k = 2; k < ln; k++)
-			if (hex_value(l[k]) < 0)
+			if (bh_hex_value(l[k]) < 0)
 				return false;
 		return true;
 	}
@@ -242,8 +230,8 @@ static bool ipv6_parse(const char *s, size_t n, uint8_t out[16])
 	while (i < n) {
 		size_t start = i;
 		unsigned v = 0;
-		while (i < n && hex_value(s[i]) >= 0 && i - start < 5)
-			v = v * 16 + (unsigned)hex_value(s[i++]);
+		while (i < n && bh_hex_value(s[i]) >= 0 && i - start < 5)
+			v = v * 16 + (unsigned)bh_hex_value(s[i++]);
 		if (i < n && s[i] == '.') {
 			uint8_t b[4];
 			if (nw > 6 ||
