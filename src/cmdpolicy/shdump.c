@@ -245,6 +245,12 @@ static void dump_and_or(struct bh_strbuf *sb, const struct bh_sh_node *n)
 		spine[k++] = x;
 		bh_strbuf_puts(sb, x->kind == BH_SHN_AND ? "(and " : "(or ");
 	}
+	if (k == 0) { /* not a tree the parser makes */
+		bh_strbuf_puts(sb, "(?");
+		dump_kids(sb, n, 0);
+		bh_strbuf_putc(sb, ')');
+		return;
+	}
 	dump_node(sb, spine[k - 1]->kids[0]);
 	while (k-- > 0) {
 		bh_strbuf_putc(sb, ' ');
