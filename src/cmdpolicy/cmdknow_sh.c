@@ -40,6 +40,8 @@ static bool assignment_word(struct kctx *k, size_t i)
 /* Words naming variables a built-in assigns (read, printf -v, ...). */
 static void var_name_arg(struct kctx *k, size_t i)
 {
+	if (i >= k->av->n)
+		return;
 	const char *s = k->av->a[i].s;
 	if (!s) {
 		k_note(k, KN_ASK, true, i, "builtin: assignment",

@@ -28,6 +28,8 @@ static bool sed_addr(const char **p)
 			s++;
 	} else if (*s == '/' || *s == '\\') {
 		char d = *s == '\\' ? s[1] : '/';
+		if (!d || d == '\n' || d == '\\')
+			return false;
 		s += *s == '\\' ? 2 : 1;
 		while (*s && *s != d) {
 			if (*s == '\\' && s[1])
