@@ -1026,15 +1026,6 @@ static void walk(struct cmd_check *ck, const struct bh_sh_node *n)
 				    "what commands run");
 		}
 		break;
-	case BH_SHN_ARITH:
-		if (n->arith && strpbrk(n->arith, "$`")) {
-			cleanup_free char *text = node_text(ck, n);
-			add_finding(ck, BH_CMD_ASK, text, NULL, NULL,
-				    "builtin: arithmetic",
-				    "arithmetic that expands parameters can "
-				    "run code through array subscripts");
-		}
-		break;
 	default:
 		break;
 	}

@@ -203,6 +203,8 @@ static const struct cmd_case {
     {"yes | head -3", A, NULL, NULL, ""},
     {"expr 1 + 2", A, NULL, NULL, ""},
     {"echo $((1+2))", A, NULL, NULL, ""},
+    {"n=3; (( n += $n ))", A, NULL, NULL, "arithmetic"},
+    {"(( x = $(sudo id) ))", D, "sudo", NULL, "substitution in arithmetic"},
     {"[[ -n \"$HOME\" ]] && echo ok", A, NULL, NULL, ""},
     {"case \"$x\" in a) echo a;; *) echo other;; esac", A, NULL, NULL, ""},
     {"(cd src && ls)", A, NULL, NULL, ""},
