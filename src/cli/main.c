@@ -25,6 +25,10 @@ static const char main_help[] =
 	"  discard SESSION        remove a session and its changes\n"
 	"  proxy -p PROFILE       run the egress proxy in the foreground\n"
 	"  inventory [OPTIONS]    every credential a sandboxed command could reach\n"
+	"  check -- 'STRING'      decide an agent's command string (allow/ask/deny)\n"
+	"  exec -- 'STRING'       decide it, then run it in a fresh sandboxed shell\n"
+	"  hook claude-code|gemini-cli  the agent's before-tool hook\n"
+	"  tiers [--json]         which isolation tiers work here, and why not\n"
 	"  version                print the version\n"
 	"  help [COMMAND]         this text, or a command's help\n"
 	"\n"
@@ -81,6 +85,10 @@ static const struct subcommand commands[] = {
 	{"discard", bh_cmd_discard},
 	{"proxy", bh_cmd_proxy},
 	{"inventory", bh_cmd_inventory},
+	{"check", bh_cmd_check_cli},
+	{"exec", bh_cmd_exec},
+	{"hook", bh_cmd_hook},
+	{"tiers", bh_cmd_tiers},
 	/* Internal: the inside pass of `inventory`. */
 	{"__inventory-scan", bh_cmd_inventory_scan},
 };
