@@ -23,6 +23,7 @@ int bh_cmd_check_cli(int argc, char **argv);
 int bh_cmd_exec(int argc, char **argv);
 int bh_cmd_hook(int argc, char **argv);
 int bh_cmd_tiers(int argc, char **argv);
+int bh_cmd_plan(int argc, char **argv);
 
 /* Prints "bulkhead: MSG" (and "  hint: HINT") to stderr and returns the
  * exit status for the error's kind.  Frees err. */

@@ -29,6 +29,7 @@ static const char main_help[] =
 	"  exec -- 'STRING'       decide it, then run it in a fresh sandboxed shell\n"
 	"  hook claude-code|gemini-cli  the agent's before-tool hook\n"
 	"  tiers [--json]         which isolation tiers work here, and why not\n"
+	"  plan [ANSWERS]         the tier and profile a threat model calls for\n"
 	"  version                print the version\n"
 	"  help [COMMAND]         this text, or a command's help\n"
 	"\n"
@@ -89,6 +90,7 @@ static const struct subcommand commands[] = {
 	{"exec", bh_cmd_exec},
 	{"hook", bh_cmd_hook},
 	{"tiers", bh_cmd_tiers},
+	{"plan", bh_cmd_plan},
 	/* Internal: the inside pass of `inventory`. */
 	{"__inventory-scan", bh_cmd_inventory_scan},
 };
