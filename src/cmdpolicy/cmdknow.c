@@ -383,6 +383,50 @@ static void k_second_out(struct kctx *k)
 	write_operands(k, 1, 1);
 }
 
+/*
+ * Tools that change files: cp, mv, ln, install (the destination: the
+ * last operand, or -t DIR), rm, rmdir, unlink, shred, touch, mkdir,
+ * truncate, chmod, chown, chgrp (every operand but the mode or owner),
+ * dd (of=).  Their targets are judged as writes — denied outside the
+ * workspace or on a protected name (`rm -rf ~`, `cp x .git/hooks/`,
+ * `chmod +x .envrc`); what they do inside it is left to the default.
+ */
+static void k_fileop(struct kctx *k)
+{
+	static const char valued[] =
+	    "-t --target-directory -S --suffix -m --mode -o --owner -g "
+	    "--group -s --size -r --reference --context -T";
+	static const char *const dest_last[] = {"cp", "mv", "ln", "install"};
+	static const char *const skip_one[] = {"chmod", "chown", "chgrp"};
+	struct kscan ks;
+	bool last = false, skip = false;
+	for (size_t i = 0; i < BH_ARRAY_SIZE(dest_last); i++)
+		last |= strcmp(k->name, dest_last[i]) == 0;
+	for (size_t i = 0; i < BH_ARRAY_SIZE(skip_one); i++)
+		skip |= strcmp(k->name, skip_one[i]) == 0;
+	if (strcmp(k->name, "dd") == 0) {
+		for (size_t i = 1; i < k->av->n; i++)
+			if (!strncmp(k->av->a[i].raw, "of=", 3))
+				k_write(k, i, 3);
+		return;
+	}
+	SCANV(k, 1, valued, KS_DYNOPT, &ks);
+	for (size_t i = 1; i < k->av->n; i++) {
+		const char *s = k_s(k, i);
+		if (!strcmp(s, "-t") || !strcmp(s, "--target-directory")) {
+			k_write(k, i + 1, 0);
+			last = false;
+		} else if (!strncmp(s, "--target-directory=", 19)) {
+			k_write(k, i, 19);
+			last = false;
+		}
+	}
+	size_t n = ks.n_pos < 64 ? ks.n_pos : 64;
+	for (size_t i = skip ? 1 : 0; i < n; i++)
+		if (!last || i + 1 == ks.n_pos)
+			k_write(k, ks.pos[i], 0);
+}
+
 static const struct kopt out_opts[] = {
     {"-o", KO_ARG | KO_WRITE, NULL, NULL, NULL},
     {"--output", KO_ARG | KO_WRITE, NULL, NULL, NULL},
@@ -657,6 +701,21 @@ static const struct kprog table[] = {
     SAFE("shellcheck"),
     SAFE("hostnamectl"),
     SAFE("lsb_release"),
+    FN("cp", k_fileop),
+    FN("mv", k_fileop),
+    FN("ln", k_fileop),
+    FN("install", k_fileop),
+    FN("rm", k_fileop),
+    FN("rmdir", k_fileop),
+    FN("unlink", k_fileop),
+    FN("shred", k_fileop),
+    FN("touch", k_fileop),
+    FN("mkdir", k_fileop),
+    FN("truncate", k_fileop),
+    FN("chmod", k_fileop),
+    FN("chown", k_fileop),
+    FN("chgrp", k_fileop),
+    FN("dd", k_fileop),
     FN("find", k_find),
     FN("rg", k_rg),
     FN("fd", k_fd),

@@ -97,6 +97,12 @@ static const char *const git_code_keys[] = {
 
 static bool git_code_key(const char *kv)
 {
+	/* A pager switched off, or set to cat, runs nothing. */
+	static const char *const harmless[] = {
+	    "core.pager=cat", "core.pager=", "pager.*=false", "pager.*=cat"};
+	for (size_t i = 0; i < BH_ARRAY_SIZE(harmless); i++)
+		if (fnmatch(harmless[i], kv, FNM_CASEFOLD) == 0)
+			return false;
 	cleanup_free char *key = bh_xstrndup(kv, strcspn(kv, "= "));
 	for (size_t i = 0; i < BH_ARRAY_SIZE(git_code_keys); i++)
 		if (fnmatch(git_code_keys[i], key, FNM_CASEFOLD) == 0)

@@ -291,7 +291,7 @@ TEST(cmdrules_default)
 	bh_cmd_check(cp, "cd src", 6, NULL, &v, NULL);
 	CHECK_INT(v.decision, BH_CMD_ASK);
 	bh_cmd_verdict_release(&v);
-	bh_cmd_check(cp, "rm x", 4, NULL, &v, NULL);
+	bh_cmd_check(cp, "git add x", 9, NULL, &v, NULL);
 	CHECK_STR(v.v[0].rule, "default");
 	CHECK_INT(v.decision, BH_CMD_ASK);
 	bh_cmd_verdict_release(&v);
