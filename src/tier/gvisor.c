@@ -229,8 +229,8 @@ static int health_run(const char *runsc, char **why)
 	struct bh_oci_params op = {
 		.root = root, .mask_file = mask, .ops = &usr, .n_ops = 1,
 		.argv = argv, .envp = envp, .cwd = "/",
-		.uid = geteuid() == 0 ? 65534 : getuid(),
-		.gid = geteuid() == 0 ? 65534 : getgid(),
+		.uid = geteuid() == 0 ? 65534 : 0,
+		.gid = geteuid() == 0 ? 65534 : 0,
 	};
 	const struct bh_mop *bad = NULL;
 	if (r == 0)
@@ -446,12 +446,20 @@ static void report_gvisor(struct bh_session *s)
 			      "the Sentry implements or refuses each call "
 			      "itself, whatever this rule says");
 	}
-	bh_report_add(r, BH_RC_GUARD, BH_ENF_ENFORCED, "unprivileged identity",
-		      NULL, "sentry",
-		      "uid %u gid %u inside, no supplementary groups, every "
-		      "capability set empty, no_new_privs",
-		      (unsigned)(s->set_ids ? s->uid : getuid()),
-		      (unsigned)(s->set_ids ? s->gid : getgid()));
+	if (geteuid() == 0)
+		bh_report_add(r, BH_RC_GUARD, BH_ENF_ENFORCED,
+			      "unprivileged identity", NULL, "sentry",
+			      "uid %u gid %u, no supplementary groups, every "
+			      "capability set empty, no_new_privs",
+			      (unsigned)s->uid, (unsigned)s->gid);
+	else
+		bh_report_add(r, BH_RC_GUARD, BH_ENF_ENFORCED,
+			      "unprivileged identity", NULL, "sentry",
+			      "uid 0 inside the Sentry's user namespace, which "
+			      "is uid %u outside (runsc --rootless); every "
+			      "capability set empty, no_new_privs; other host "
+			      "users' files show as nobody",
+			      (unsigned)getuid());
 	bh_report_add(r, BH_RC_GUARD, BH_ENF_ENFORCED, "pid namespace", NULL,
 		      "sentry",
 		      "only the sandbox's processes exist inside; ipc and uts "
@@ -492,6 +500,24 @@ static void amend_pids_report(struct bh_report *r)
 	}
 }
 
+/* Device nodes the profile grants are the Sentry's own (bh_oci_spec()
+ * never binds host nodes): the planner's words for them are the
+ * namespace tier's. */
+static void amend_dev_report(struct bh_report *r)
+{
+	for (size_t i = 0; i < r->n_items; i++) {
+		struct bh_report_item *it = &r->items[i];
+		const char *sp = strchr(it->rule, ' ');
+		if (!sp || !bh_str_has_prefix(sp + 1, "/dev/") ||
+		    !it->detail || !bh_str_has_prefix(it->detail, "bind-"))
+			continue;
+		free(it->detail);
+		it->detail = bh_xstrdup("the Sentry's own device, emulated in "
+					"gVisor (host device nodes are never "
+					"bound in)");
+	}
+}
+
 /* ---- the tier ------------------------------------------------------------ */
 
 static int gv_prepare(struct bh_session *s, struct bh_error **err)
@@ -515,6 +541,12 @@ static int gv_prepare(struct bh_session *s, struct bh_error **err)
 	int ng = geteuid() == 0 ? 0 : getgroups(256, groups);
 	uid_t uid = s->set_ids ? s->uid : getuid();
 	gid_t gid = s->set_ids ? s->gid : getgid();
+	/* Rootless runsc maps the caller to root in the gofer's and
+	 * Sentry's user namespace: the caller's files show as owned by 0
+	 * inside, so the command runs as 0 there, which is the caller (no
+	 * capabilities) outside. */
+	uid_t in_uid = geteuid() == 0 ? uid : 0;
+	gid_t in_gid = geteuid() == 0 ? gid : 0;
 	struct bh_rootfs_ids ids = {
 		.uid = uid,
 		.gid = gid,
@@ -525,6 +557,7 @@ static int gv_prepare(struct bh_session *s, struct bh_error **err)
 			       s->report, &k->rootfs, err);
 	if (r)
 		return r;
+	amend_dev_report(s->report);
 	if (p->ws_mode == BH_WS_OVERLAY)
 		bh_report_add(s->report, BH_RC_GUARD, BH_ENF_UNSUPPORTED,
 			      "workspace overlay",
@@ -574,8 +607,8 @@ static int gv_prepare(struct bh_session *s, struct bh_error **err)
 		.argv = s->argv,
 		.envp = s->envp,
 		.cwd = s->cwd,
-		.uid = uid,
-		.gid = gid,
+		.uid = in_uid,
+		.gid = in_gid,
 		.rlimits = k->limits.rlimits,
 		.n_rlimits = k->limits.n_rlimits,
 		.hostname = "bulkhead",
