@@ -84,3 +84,53 @@ run_bh() {
 	OUT=$(bh "$@" 2>&1)
 	STATUS=$?
 }
+
+# start_server: a TCP listener on the host's loopback answering "pong"
+# (port in $PORT), killed with the tree.
+start_server() {
+	"$HELPERS/netprobe" listen "$T/port" &
+	SERVER=$!
+	for _ in $(seq 1 100); do [ -s "$T/port" ] && break; sleep 0.02; done
+	PORT=$(cat "$T/port")
+	trap 'kill $SERVER 2>/dev/null; cleanup_tree' EXIT
+}
+
+# plant_git_dir: .git/hooks and .git/config in the workspace, owned by the
+# sandbox's uid, so only the protect rules keep them read-only.
+plant_git_dir() {
+	mkdir -p "$T/ws/.git/hooks"
+	echo '[core]' > "$T/ws/.git/config"
+	chown -R "$SBX_UID:$SBX_UID" "$T/ws/.git"
+}
+
+# kill_supervisor BH_PATTERN SANDBOX_PATTERN WHAT: SIGKILLs the bulkhead
+# whose command line matches BH_PATTERN and fails when processes matching
+# SANDBOX_PATTERN (WHAT) outlive it.
+kill_supervisor() {
+	pkill -9 -f "$1"
+	for _ in $(seq 1 100); do pgrep -f "$2" >/dev/null || break; sleep 0.05; done
+	if pgrep -f "$2" >/dev/null; then
+		pkill -9 -f "$2"
+		fail "$3 survived the supervisor's SIGKILL"
+	fi
+}
+
+# expect_swept RUNDIR: the next start removes what a SIGKILL'd session
+# left: placeholders, journals, its private directory, its cgroup.
+expect_swept() {
+	run_bh run -q -t "$TIER" -- true
+	expect_eq "$STATUS" 0 "the start after a SIGKILL"
+	for p in .claude .envrc .git .mcp.json; do
+		[ ! -e "$T/ws/$p" ] || fail "placeholder $p left in the workspace"
+	done
+	ls "$T/home/.local/state/bulkhead/journal/" 2>/dev/null | grep -q . &&
+		fail "journal entries left: $(ls "$T/home/.local/state/bulkhead/journal/")"
+	[ -z "$1" ] || [ ! -e "$1" ] || fail "private directory $1 of the killed session left behind"
+	if [ "$MODE" = root ]; then
+		for h in /sys/fs/cgroup/*/bulkhead /sys/fs/cgroup/bulkhead; do
+			[ -d "$h" ] || continue
+			left=$(find "$h" -mindepth 1 -maxdepth 1 -type d -name "*-*" 2>/dev/null)
+			[ -z "$left" ] || fail "session cgroup left after SIGKILL: $left"
+		done
+	fi
+}

@@ -1,0 +1,148 @@
+# The gvisor tier: the namespace tier's scenarios on gVisor's Sentry.
+# Processes inside are the Sentry's tasks, invisible to the host's pgrep:
+# the tests watch runsc itself and files the command writes.
+TIERS="gvisor"
+
+# Skips (with the reason) only where runsc is missing or its health probe
+# failed; anything else that goes wrong is a failure.
+need_gvisor() {
+	command -v runsc >/dev/null || skip "runsc is not installed (apt-get install runsc)"
+	run_bh explain -q -t gvisor
+	case "$OUT" in
+	*"tier gvisor cannot run here"*) skip "$(printf %s "$OUT" | head -n1)" ;;
+	esac
+}
+
+test_gvisor_host_files_outside_grants_unreadable() {
+	need_gvisor
+	mkdir -p "$T/outside" && echo "$CANARY-out" > "$T/outside/notes" && chmod -R a+rX "$T/outside"
+	run_bh run -t "$TIER" -- cat "$T/outside/notes"
+	expect_not_contains "$OUT" "$CANARY"
+	[ "$STATUS" != 0 ] || fail "cat of a file outside the grants succeeded"
+	run_bh run -t "$TIER" -- cat /etc/shadow
+	expect_not_contains "$OUT" "root:"
+}
+
+test_gvisor_home_secrets_unreadable() {
+	need_gvisor
+	run_bh run -t "$TIER" -- cat "$T/home/.ssh/id_ed25519" "$T/home/.aws/credentials"
+	expect_not_contains "$OUT" "$CANARY"
+	[ "$STATUS" != 0 ] || fail "cat of a planted ssh key succeeded"
+	ln -s "$T/home/.ssh/id_ed25519" "$T/ws/notes.txt"
+	run_bh run -t "$TIER" -- cat notes.txt
+	expect_not_contains "$OUT" "$CANARY"
+}
+
+test_gvisor_workspace_writable() {
+	need_gvisor
+	run_bh run -t "$TIER" -- sh -c 'echo new > src/new.txt && echo more >> src/existing.txt && mkdir -p a/b && echo x > a/b/c && echo top > top.txt && rm src/new.txt && echo done'
+	expect_contains "$OUT" done
+	[ -f "$T/ws/a/b/c" ] || fail "nested file not written"
+	[ -f "$T/ws/top.txt" ] || fail "top-level file not written"
+	[ ! -e "$T/ws/src/new.txt" ] || fail "removed file still there"
+	expect_eq "$(tail -n1 "$T/ws/src/existing.txt")" more "appended line"
+	expect_eq "$(stat -c %u "$T/ws/top.txt")" "$SBX_UID" "owner of a new file"
+}
+
+test_gvisor_write_outside_workspace_refused() {
+	need_gvisor
+	run_bh run -t "$TIER" -- sh -c "echo pwn > $T/home/pwned; echo pwn > /tmp/bh-pwned-$$; echo pwn > /usr/bh-pwned-$$"
+	[ ! -e "$T/home/pwned" ] || fail "wrote into the real HOME"
+	[ ! -e "/tmp/bh-pwned-$$" ] || { rm -f "/tmp/bh-pwned-$$"; fail "wrote into /tmp"; }
+	[ ! -e "/usr/bh-pwned-$$" ] || { rm -f "/usr/bh-pwned-$$"; fail "wrote into /usr"; }
+}
+
+test_gvisor_protected_paths() {
+	need_gvisor
+	plant_git_dir
+	run_bh run -t "$TIER" -- sh -c '
+		echo "#!/bin/sh" > .git/hooks/pre-commit && echo HOOK-WRITTEN
+		echo "[core] fsmonitor = evil" >> .git/config && echo CONFIG-WRITTEN
+		mv .git .git-away && echo MOVED
+		mkdir .claude && echo CLAUDE-CREATED
+		echo "{}" > .mcp.json && echo MCP-CREATED
+		echo fine > src/ok.txt && echo SRC-OK'
+	for w in HOOK-WRITTEN CONFIG-WRITTEN MOVED CLAUDE-CREATED MCP-CREATED; do
+		expect_not_contains "$OUT" "$w"
+	done
+	expect_contains "$OUT" SRC-OK
+	[ ! -e "$T/ws/.git/hooks/pre-commit" ] || fail "hook created"
+	expect_eq "$(cat "$T/ws/.git/config")" "[core]" ".git/config"
+	# The placeholders that stopped the creations are gone.
+	for p in .claude .mcp.json .vscode .envrc; do
+		[ ! -e "$T/ws/$p" ] || fail "placeholder $p left in the workspace"
+	done
+	run_bh explain -t "$TIER" --json
+	expect_contains "$OUT" '"rule": "protect '"$T"'/ws/.claude"'
+}
+
+test_gvisor_no_network() {
+	need_gvisor
+	start_server
+	out=$("$HELPERS/netprobe" connect "$PORT")
+	expect_contains "$out" "connect ok pong" "unsandboxed probe"
+	run_bh run -t "$TIER" -- bin/netprobe connect "$PORT"
+	expect_not_contains "$OUT" pong
+	# The Sentry's own loopback: nothing listens there.
+	expect_contains "$OUT" "connect errno=ECONNREFUSED"
+}
+
+test_gvisor_net_allow_refused() {
+	need_gvisor
+	cat > "$T/net.profile" <<P
+include default
+net allow example.com
+P
+	run_bh run -p "$T/net.profile" -t "$TIER" -- sh -c 'echo LAUNCHED'
+	expect_eq "$STATUS" 125 "status"
+	expect_not_contains "$OUT" LAUNCHED
+	expect_contains "$OUT" "net allow example.com"
+}
+
+test_gvisor_environment_filtered() {
+	need_gvisor
+	BH_ENV="FOO_HOST_VAR=1 LD_PRELOAD=/tmp/evil.so GITHUB_TOKEN=ghp_R4nd0mR4nd0mR4nd0mR4nd0mR4nd0m123456" \
+		run_bh run -t "$TIER" -- /usr/bin/env
+	for v in FOO_HOST_VAR= LD_PRELOAD= GITHUB_TOKEN= ghp_; do
+		expect_not_contains "$OUT" "$v"
+	done
+	expect_contains "$OUT" "BULKHEAD_SESSION="
+}
+
+test_gvisor_exit_status_passed_through() {
+	need_gvisor
+	run_bh run -t "$TIER" -- sh -c 'echo to-out; echo to-err >&2; exit 7'
+	expect_eq "$STATUS" 7 "exit status"
+	expect_contains "$OUT" to-out
+	expect_contains "$OUT" to-err
+	run_bh run -t "$TIER" -- sh -c 'kill -9 $$'
+	expect_eq "$STATUS" 137 "killed by SIGKILL"
+}
+
+test_gvisor_min_tier_picks_gvisor() {
+	need_gvisor
+	printf 'include default\nmin-tier gvisor\n' > "$T/min.profile"
+	run_bh explain -p "$T/min.profile" --json
+	expect_contains "$OUT" '"tier": "gvisor"'
+	# Without a minimum, auto never picks gvisor.
+	run_bh explain --json
+	expect_not_contains "$OUT" '"tier": "gvisor"'
+}
+
+test_gvisor_supervisor_sigkill_leaves_nothing() {
+	need_gvisor
+	marker="bh-gv-$RANDOM$RANDOM"
+	(bh run -q -t "$TIER" -- sh -c "touch started-$marker; sleep 600" >/dev/null 2>&1 &)
+	for _ in $(seq 1 200); do [ -e "$T/ws/started-$marker" ] && break; sleep 0.05; done
+	[ -e "$T/ws/started-$marker" ] || { fail "sandbox never started"; return; }
+	rundir=$(cat "$T"/home/.local/state/bulkhead/journal/*.rundir 2>/dev/null | head -n1)
+	[ -n "$rundir" ] && [ -d "$rundir/gvisor/state" ] || fail "no runsc state directory in the journaled private directory"
+	pgrep -f "$rundir/gvisor" >/dev/null || fail "no runsc process for $rundir"
+	kill_supervisor "bulkhead run -q -t $TIER -- sh -c touch started-$marker" \
+		"$rundir/gvisor" "runsc"
+	# The next start sweeps what the killed one could not remove: the
+	# private directory holds runsc's state.
+	expect_swept "$rundir"
+	left=$(ls -d /sys/fs/cgroup/*/runsc-* /sys/fs/cgroup/runsc-* 2>/dev/null)
+	[ -z "$left" ] || fail "runsc cgroups left: $left"
+}
