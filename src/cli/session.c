@@ -566,6 +566,7 @@ int bh_prepare(const struct bh_cli_opts *o, char *const *argv,
 			bh_xasprintf("%s/journal", p->state_dir);
 		(void)bh_rootfs_sweep(jdir);
 	}
+	bh_tier_sweep_all(p->state_dir);
 	bh_tmark("swept");
 	r = make_rundir(p, p->sess.uid, p->sess.gid, p->sess.set_ids, err);
 	bh_tmark("rundir made");

@@ -372,8 +372,9 @@ static void remove_runsc_cgroups(const char *cid)
 
 /* Journals of supervisors that are gone (SESSION.PID.gvisor holding the
  * container id): their cgroups are removed. */
-static void sweep_journals(const char *jdir)
+static void gv_sweep(const char *state_dir)
 {
+	cleanup_free char *jdir = bh_xasprintf("%s/journal", state_dir);
 	DIR *d = opendir(jdir);
 	if (!d)
 		return;
@@ -532,7 +533,6 @@ static int gv_prepare(struct bh_session *s, struct bh_error **err)
 				    "runsc is not installed (apt-get install "
 				    "runsc)");
 	cleanup_free char *jdir = bh_xasprintf("%s/journal", s->state_dir);
-	sweep_journals(jdir);
 
 	size_t n;
 	k->rules = bh_session_path_rules(s, &n);
@@ -681,4 +681,5 @@ const struct bh_tier_ops bh_tier_gvisor = {
 	.prepare = gv_prepare,
 	.launch = gv_launch,
 	.destroy = gv_destroy,
+	.sweep = gv_sweep,
 };

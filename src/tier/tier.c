@@ -24,6 +24,13 @@ const struct bh_tier_ops *bh_tier_ops_get(enum bh_tier_id id)
 	return NULL;
 }
 
+void bh_tier_sweep_all(const char *state_dir)
+{
+	for (size_t i = 0; i < BH_ARRAY_SIZE(tiers); i++)
+		if (tiers[i]->sweep)
+			tiers[i]->sweep(state_dir);
+}
+
 const struct bh_tier_ops *bh_tier_choose(enum bh_tier_id requested,
 					 enum bh_tier_id minimum, char **note,
 					 struct bh_error **err)

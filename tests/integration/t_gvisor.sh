@@ -140,9 +140,9 @@ test_gvisor_supervisor_sigkill_leaves_nothing() {
 	pgrep -f "$rundir/gvisor" >/dev/null || fail "no runsc process for $rundir"
 	kill_supervisor "bulkhead run -q -t $TIER -- sh -c touch started-$marker" \
 		"$rundir/gvisor" "runsc"
-	# The next start sweeps what the killed one could not remove: the
-	# private directory holds runsc's state.
-	expect_swept "$rundir"
-	left=$(ls -d /sys/fs/cgroup/*/runsc-* /sys/fs/cgroup/runsc-* 2>/dev/null)
+	# The next start, of any tier, sweeps what the killed one could not
+	# remove: the private directory holds runsc's state.
+	TIER=kernel expect_swept "$rundir"
+	left=$(ls -d /sys/fs/cgroup/*/runsc-bh-* /sys/fs/cgroup/runsc-bh-* 2>/dev/null)
 	[ -z "$left" ] || fail "runsc cgroups left: $left"
 }
