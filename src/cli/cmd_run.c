@@ -519,6 +519,16 @@ static int egress_ready(struct bh_session *s, int listen_fd, void *vctx)
 	return r;
 }
 
+/* Internal: the gvisor tier's init, inside the sandbox:
+ * __gvisor-init SOCKET|- PORT -- CMD... (net/egress.h). */
+int bh_cmd_gvisor_init(int argc, char **argv)
+{
+	if (argc < 5 || strcmp(argv[3], "--") != 0)
+		return bh_cli_usage("__gvisor-init", "SOCKET|- PORT -- CMD...");
+	const char *sock = strcmp(argv[1], "-") ? argv[1] : NULL;
+	return bh_egress_relay(sock, (unsigned)atoi(argv[2]), argv + 4);
+}
+
 int bh_cmd_run(int argc, char **argv)
 {
 	bh_tmark("start");

@@ -83,6 +83,8 @@ static const struct subcommand commands[] = {
 	{"inventory", bh_cmd_inventory},
 	/* Internal: the inside pass of `inventory`. */
 	{"__inventory-scan", bh_cmd_inventory_scan},
+	/* Internal: the gvisor tier's init (and egress relay), inside. */
+	{"__gvisor-init", bh_cmd_gvisor_init},
 };
 
 int main(int argc, char **argv)

@@ -29,7 +29,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -57,6 +59,10 @@ struct gv_state {
 	char *bundle;   /* RUNDIR/gvisor: config.json, root/, state/ */
 	char *cid;      /* the container id: bh-SESSION */
 	char *journal;  /* STATE/journal/SESSION.PID.gvisor */
+	char *egress_dir;  /* holds the proxy's socket, bound in; or NULL */
+	char *egress_sock;
+	char *self;     /* bulkhead itself, the egress relay inside */
+	char port_text[16];
 	int cap_last;
 };
 
@@ -89,7 +95,7 @@ struct runsc_cmd {
 };
 
 static void runsc_cmd_init(struct runsc_cmd *c, const char *runsc,
-			   const char *bundle, const char *cid)
+			   const char *bundle, const char *cid, bool egress)
 {
 	size_t n = 0;
 	const char **v = c->v;
@@ -100,7 +106,8 @@ static void runsc_cmd_init(struct runsc_cmd *c, const char *runsc,
 		v[n++] = "--rootless";
 	v[n++] = "--network=none";
 	v[n++] = "--ignore-cgroups";
-	v[n++] = "--host-uds=none";
+	/* The proxy's socket is the one host socket the sandbox needs. */
+	v[n++] = egress ? "--host-uds=open" : "--host-uds=none";
 	v[n++] = "run";
 	v[n++] = "--bundle";
 	v[n++] = bundle;
@@ -244,7 +251,7 @@ static int health_run(const char *runsc, char **why)
 	}
 	cleanup_free char *cid = bh_xasprintf("bh-probe-%d", (int)getpid());
 	struct runsc_cmd c;
-	runsc_cmd_init(&c, runsc, dir, cid);
+	runsc_cmd_init(&c, runsc, dir, cid, false);
 	cleanup_free char *out = bh_xasprintf("%s/out", dir);
 	cleanup_free char *tmp = bh_xasprintf("%s/tmp", dir);
 	int st = run_bounded(c.v, out, tmp, HEALTH_TIMEOUT_MS);
@@ -416,22 +423,34 @@ static void report_gvisor(struct bh_session *s)
 		cleanup_free char *rule = bh_xasprintf(
 			"net %s %s", h->allow ? "allow" : "deny", h->host);
 		if (h->allow)
-			bh_report_add(r, BH_RC_GUARD, BH_ENF_UNSUPPORTED, rule,
-				      &h->loc, "none",
-				      "the gvisor tier has no path to bulkhead's "
-				      "egress proxy yet, and never opens the "
-				      "host network: the launch is refused "
-				      "(use tier namespace for `net allow`)");
+			bh_report_add(r, BH_RC_GUARD, BH_ENF_ENFORCED, rule,
+				      &h->loc, "proxy+sentry",
+				      "only through bulkhead's proxy: a relay "
+				      "inside listens on the sandbox's own "
+				      "127.0.0.1:%u and carries each connection "
+				      "to the proxy's unix socket bound into the "
+				      "sandbox; the Sentry has no other way out",
+				      s->proxy_port);
 		else
 			bh_report_add(r, BH_RC_GUARD, BH_ENF_ENFORCED, rule,
 				      &h->loc, "runsc --network=none",
 				      "no host is reachable");
 	}
-	bh_report_add(r, BH_RC_GUARD, BH_ENF_ENFORCED, "unix sockets",
-		      p->net_unix ? &p->net_unix_loc : NULL,
-		      "runsc --host-uds=none",
-		      "sockets on the host, also inside granted paths, "
-		      "cannot be connected to; the sandbox's own work");
+	if (s->proxy_port)
+		bh_report_add(r, BH_RC_GUARD, BH_ENF_DEGRADED, "unix sockets",
+			      p->net_unix ? &p->net_unix_loc : NULL,
+			      "runsc --host-uds=open",
+			      "the proxy's socket needs --host-uds=open: a "
+			      "host socket inside a granted path (an agent "
+			      "or docker socket in the workspace) can be "
+			      "connected to as well");
+	else
+		bh_report_add(r, BH_RC_GUARD, BH_ENF_ENFORCED, "unix sockets",
+			      p->net_unix ? &p->net_unix_loc : NULL,
+			      "runsc --host-uds=none",
+			      "sockets on the host, also inside granted paths, "
+			      "cannot be connected to; the sandbox's own "
+			      "work");
 	bh_report_add(r, BH_RC_GUARD, BH_ENF_ENFORCED, "system calls", NULL,
 		      "sentry",
 		      "implemented by gVisor's Sentry in user space: the host "
@@ -519,6 +538,95 @@ static void amend_dev_report(struct bh_report *r)
 	}
 }
 
+/* ---- the sandbox's init and egress --------------------------------------- */
+
+/*
+ * The command starts under bulkhead itself (bound in read-only), as the
+ * sandbox's first process: it reports "not found" and "cannot execute" as
+ * the other tiers do (127, 126; runsc says 128 for both) and kills what
+ * the command leaves.  With `net allow` it is also the relay: it listens
+ * on the sandbox's own 127.0.0.1:PORT and carries connections to the
+ * proxy's unix socket, in a directory of the bundle bound in read-write.
+ * Fills the extra mounts and the init's argv (caller frees the array).
+ */
+static int init_plan(struct bh_session *s, struct gv_state *k,
+		     struct bh_mop *ops, size_t *n_ops, char ***argv,
+		     struct bh_error **err)
+{
+	k->self = realpath("/proc/self/exe", NULL);
+	if (!k->self)
+		return bh_error_sys(err, errno, "/proc/self/exe");
+	struct bh_mop self = {.kind = BH_MOP_BIND, .path = k->self, .ro = true,
+			      .srcfd = -1};
+	ops[(*n_ops)++] = self;
+	if (s->proxy_port) {
+		k->egress_dir = bh_xasprintf("%s/egress", k->bundle);
+		if (mkdir(k->egress_dir, 0711) != 0)
+			return bh_error_sys(err, errno, "creating %s",
+					    k->egress_dir);
+		k->egress_sock =
+			bh_xasprintf("%s/proxy.sock", k->egress_dir);
+		struct bh_mop dir = {.kind = BH_MOP_BIND,
+				     .path = k->egress_dir,
+				     .noexec = true,
+				     .is_dir = true,
+				     .srcfd = -1};
+		ops[(*n_ops)++] = dir;
+	}
+
+	size_t n = 0;
+	while (s->argv[n])
+		n++;
+	char **v = bh_xcalloc(n + 6, sizeof(*v));
+	snprintf(k->port_text, sizeof(k->port_text), "%u", s->proxy_port);
+	v[0] = k->self;
+	v[1] = "__gvisor-init";
+	v[2] = k->egress_sock ? k->egress_sock : "-";
+	v[3] = k->port_text;
+	v[4] = "--";
+	memcpy(v + 5, s->argv, n * sizeof(*v));
+	*argv = v;
+	return 0;
+}
+
+/* The proxy's socket, made before runsc starts, and the proxy started on
+ * it: no proxy, no launch (fail closed). */
+static int egress_listen(struct bh_session *s, struct gv_state *k,
+			 struct bh_error **err)
+{
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
+	if (strlen(k->egress_sock) >= sizeof(a.sun_path))
+		return bh_error_set(err, BH_EK_SYSTEM, ENAMETOOLONG,
+				    "the proxy's socket path %s is too long "
+				    "(set TMPDIR to a shorter directory)",
+				    k->egress_sock);
+	strcpy(a.sun_path, k->egress_sock);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return bh_error_sys(err, errno, "socket");
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) != 0 ||
+	    listen(fd, 512) != 0) {
+		int e = errno;
+		close(fd);
+		return bh_error_sys(err, e, "listening on %s", k->egress_sock);
+	}
+	/* Only the sandbox's uid may connect (and root, which can anyway). */
+	uid_t uid = s->set_ids ? s->uid : getuid();
+	if (chown(k->egress_sock, uid, (gid_t)-1) != 0 ||
+	    chmod(k->egress_sock, 0600) != 0 ||
+	    (s->set_ids && chown(k->egress_dir, uid, (gid_t)-1) != 0)) {
+		int e = errno;
+		close(fd);
+		return bh_error_sys(err, e, "chown %s", k->egress_sock);
+	}
+	s->proxy_listen_fd = fd;
+	if (!s->egress_ready || s->egress_ready(s, fd, s->egress_ctx) != 0)
+		return bh_error_set(err, BH_EK_SYSTEM, ECONNREFUSED,
+				    "the egress proxy did not start: not "
+				    "launching without it");
+	return 0;
+}
+
 /* ---- the tier ------------------------------------------------------------ */
 
 static int gv_prepare(struct bh_session *s, struct bh_error **err)
@@ -599,12 +707,20 @@ static int gv_prepare(struct bh_session *s, struct bh_error **err)
 	cleanup_free char *root = bh_xasprintf("%s/root", k->bundle);
 	cleanup_free char *mask = bh_xasprintf("%s/empty", k->bundle);
 	(void)chmod(root, 0755);
+	size_t n_ops = k->rootfs->n_ops;
+	cleanup_free struct bh_mop *ops =
+		bh_xcalloc(n_ops + 2, sizeof(*ops));
+	memcpy(ops, k->rootfs->ops, n_ops * sizeof(*ops));
+	cleanup_free char **argv = NULL;
+	r = init_plan(s, k, ops, &n_ops, &argv, err);
+	if (r)
+		return r;
 	struct bh_oci_params op = {
 		.root = root,
 		.mask_file = mask,
-		.ops = k->rootfs->ops,
-		.n_ops = k->rootfs->n_ops,
-		.argv = s->argv,
+		.ops = ops,
+		.n_ops = n_ops,
+		.argv = argv,
 		.envp = s->envp,
 		.cwd = s->cwd,
 		.uid = in_uid,
@@ -631,8 +747,13 @@ static int gv_launch(struct bh_session *s, pid_t *pid,
 		     struct bh_spawn_failure *fail, struct bh_error **err)
 {
 	struct gv_state *k = s->tier_state;
+	if (k->egress_sock) {
+		int r = egress_listen(s, k, err);
+		if (r)
+			return r;
+	}
 	struct runsc_cmd c;
-	runsc_cmd_init(&c, k->runsc, k->bundle, k->cid);
+	runsc_cmd_init(&c, k->runsc, k->bundle, k->cid, k->egress_sock);
 	cleanup_free char *tmpdir = bh_xasprintf("TMPDIR=%s/tmp", k->bundle);
 	char *envp[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", tmpdir, NULL};
 	struct bh_child_plan plan = {
@@ -670,6 +791,9 @@ static void gv_destroy(struct bh_session *s)
 	free(k->bundle);
 	free(k->cid);
 	free(k->journal);
+	free(k->egress_dir);
+	free(k->egress_sock);
+	free(k->self);
 	free(k);
 	s->tier_state = NULL;
 }
