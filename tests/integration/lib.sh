@@ -134,3 +134,39 @@ expect_swept() {
 		done
 	fi
 }
+
+# start_origin: an HTTP server on the host's loopback serving $T/ws/src
+# (port in $PORT), and $T/e.profile allowing it through the proxy.
+start_origin() {
+	python3 -m http.server 0 --bind 127.0.0.1 --directory "$T/ws/src" >"$T/origin.log" 2>&1 &
+	ORIGIN=$!
+	for _ in $(seq 1 100); do
+		PORT=$(sed -n 's/.*port \([0-9]*\).*/\1/p' "$T/origin.log" | head -n1)
+		[ -n "$PORT" ] && break
+		sleep 0.05
+	done
+	trap 'kill $ORIGIN 2>/dev/null; cleanup_tree' EXIT
+	printf 'include default\nnet allow 127.0.0.1\n' > "$T/e.profile"
+}
+
+# expect_proxy_answers: with $T/e.profile, the origin answers through the
+# session's proxy over HTTP, CONNECT and SOCKS5.
+expect_proxy_answers() {
+	run_bh run -q -p "$T/e.profile" -t "$TIER" -- sh -c "
+		curl -s http://127.0.0.1:$PORT/existing.txt
+		curl -s --proxytunnel -x \"\$HTTP_PROXY\" http://127.0.0.1:$PORT/existing.txt
+		curl -s -x \"\$ALL_PROXY\" http://127.0.0.1:$PORT/existing.txt"
+	n=$(printf '%s\n' "$OUT" | grep -c '^hello$')
+	expect_eq "$n" 3 "answers through HTTP, CONNECT and SOCKS5"
+}
+
+# expect_exec_failures: a command not found is 127, one that cannot be
+# executed 126, as for any shell.
+expect_exec_failures() {
+	run_bh run -t "$TIER" -- no-such-command-xyz
+	expect_eq "$STATUS" 127 "not found"
+	expect_contains "$OUT" "no-such-command-xyz: command not found"
+	printf 'not a program' > "$T/ws/notexec"; chmod 644 "$T/ws/notexec"
+	run_bh run -t "$TIER" -- ./notexec
+	expect_eq "$STATUS" 126 "not executable"
+}

@@ -87,16 +87,29 @@ test_gvisor_no_network() {
 	expect_contains "$OUT" "connect errno=ECONNREFUSED"
 }
 
-test_gvisor_net_allow_refused() {
+test_gvisor_egress_only_through_the_proxy() {
 	need_gvisor
-	cat > "$T/net.profile" <<P
-include default
-net allow example.com
-P
-	run_bh run -p "$T/net.profile" -t "$TIER" -- sh -c 'echo LAUNCHED'
-	expect_eq "$STATUS" 125 "status"
-	expect_not_contains "$OUT" LAUNCHED
-	expect_contains "$OUT" "net allow example.com"
+	command -v curl >/dev/null || skip "curl missing"
+	start_origin
+	[ -n "$PORT" ] || { fail "origin did not start"; return; }
+	expect_proxy_answers
+	run_bh run -q -p "$T/e.profile" -t "$TIER" -- sh -c "
+		curl -s -o /dev/null -w 'denied %{http_code}\n' http://example.invalid/
+		curl -s --noproxy '*' -m 5 -o /dev/null -w 'direct %{http_code}\n' http://127.0.0.1:$PORT/existing.txt
+		exit 3"
+	expect_eq "$STATUS" 3 "exit status through the relay"
+	expect_contains "$OUT" "denied 403"
+	expect_contains "$OUT" "direct 000"
+	run_bh log --json
+	expect_contains "$OUT" '"host":"example.invalid"'
+	expect_contains "$OUT" '"decision":"deny"'
+	run_bh explain -p "$T/e.profile" -t "$TIER" --json
+	expect_contains "$OUT" '"mechanism": "proxy+sentry"'
+}
+
+test_gvisor_not_found_and_not_executable() {
+	need_gvisor
+	expect_exec_failures
 }
 
 test_gvisor_environment_filtered() {
