@@ -125,7 +125,8 @@ void *bh_oci_spec(const struct bh_oci_params *p, const struct bh_mop **bad)
 				      (json_int_t)p->rlimits[i].lim.rlim_cur));
 	}
 	json_t *process = json_pack(
-		"{s:b, s:o, s:o, s:o, s:s, s:o, s:b, s:o}", "terminal", 0,
+		"{s:b, s:o, s:o, s:o, s:s, s:o, s:b, s:o}", "terminal",
+		p->terminal ? 1 : 0,
 		"user", user, "args", strv(p->argv), "env", strv(p->envp),
 		"cwd", p->cwd, "capabilities", caps, "noNewPrivileges", 1,
 		"rlimits", rl);

@@ -35,6 +35,8 @@ struct bh_oci_params {
 	const struct bh_rlimit_set *rlimits;
 	size_t n_rlimits;
 	const char *hostname;
+	bool terminal;           /* the standard streams are a terminal the
+				    runtime makes the command's */
 };
 
 /* The spec as a JSON document (json_t *, caller owns), or NULL when an

@@ -63,6 +63,7 @@ struct gv_state {
 	char *egress_sock;
 	char *self;     /* bulkhead itself, the egress relay inside */
 	char port_text[16];
+	json_t *spec;   /* config.json, written at launch */
 	int cap_last;
 };
 
@@ -115,16 +116,11 @@ static void runsc_cmd_init(struct runsc_cmd *c, const char *runsc,
 	v[n] = NULL;
 }
 
-static int write_spec(const char *dir, const struct bh_oci_params *op,
-		      const struct bh_mop **bad)
+/* Writes dir/config.json.  0 or -errno. */
+static int dump_spec(const char *dir, json_t *spec)
 {
-	json_t *spec = bh_oci_spec(op, bad);
-	if (!spec)
-		return -EINVAL;
 	cleanup_free char *path = bh_xasprintf("%s/config.json", dir);
-	int r = json_dump_file(spec, path, JSON_INDENT(1)) == 0 ? 0 : -EIO;
-	json_decref(spec);
-	return r;
+	return json_dump_file(spec, path, JSON_INDENT(1)) == 0 ? 0 : -EIO;
 }
 
 /* The bundle's skeleton: dir/root (empty), dir/state, dir/tmp, and the
@@ -240,8 +236,10 @@ static int health_run(const char *runsc, char **why)
 		.gid = geteuid() == 0 ? 65534 : 0,
 	};
 	const struct bh_mop *bad = NULL;
+	json_t *spec = r == 0 ? bh_oci_spec(&op, &bad) : NULL;
 	if (r == 0)
-		r = write_spec(dir, &op, &bad);
+		r = spec ? dump_spec(dir, spec) : -EINVAL;
+	json_decref(spec);
 	if (r) {
 		*why = bh_xasprintf("cannot write a test bundle in %s: %s", dir,
 				    e ? e->msg : strerror(-r));
@@ -730,16 +728,13 @@ static int gv_prepare(struct bh_session *s, struct bh_error **err)
 		.hostname = "bulkhead",
 	};
 	const struct bh_mop *bad = NULL;
-	r = write_spec(k->bundle, &op, &bad);
-	if (r && bad)
+	k->spec = bh_oci_spec(&op, &bad);
+	if (!k->spec)
 		return bh_error_set(err, BH_EK_SYSTEM, ENOTSUP,
 				    "the gvisor tier cannot express the mount "
 				    "at %s",
-				    bad->path);
-	if (r)
-		return bh_error_sys(err, -r, "writing %s/config.json",
-				    k->bundle);
-	bh_tmark("gvisor: bundle written");
+				    bad ? bad->path : "?");
+	bh_tmark("gvisor: bundle planned");
 	return 0;
 }
 
@@ -747,8 +742,17 @@ static int gv_launch(struct bh_session *s, pid_t *pid,
 		     struct bh_spawn_failure *fail, struct bh_error **err)
 {
 	struct gv_state *k = s->tier_state;
+	/* Written now: the supervisor's terminal is known only here.  With
+	 * one, runsc's stdio is its pty and the Sentry makes it the
+	 * command's terminal (without terminal=true, isatty() is false). */
+	json_object_set_new(json_object_get(k->spec, "process"), "terminal",
+			    json_boolean(s->pty != NULL));
+	int r = dump_spec(k->bundle, k->spec);
+	if (r)
+		return bh_error_sys(err, -r, "writing %s/config.json",
+				    k->bundle);
 	if (k->egress_sock) {
-		int r = egress_listen(s, k, err);
+		r = egress_listen(s, k, err);
 		if (r)
 			return r;
 	}
@@ -765,7 +769,7 @@ static int gv_launch(struct bh_session *s, pid_t *pid,
 		.cgroup = k->limits.cgroup,
 		.pty = s->pty,
 	};
-	int r = bh_spawn(&plan, pid, fail, err);
+	r = bh_spawn(&plan, pid, fail, err);
 	free(c.root_flag);
 	return r;
 }
@@ -794,6 +798,7 @@ static void gv_destroy(struct bh_session *s)
 	free(k->egress_dir);
 	free(k->egress_sock);
 	free(k->self);
+	json_decref(k->spec);
 	free(k);
 	s->tier_state = NULL;
 }
