@@ -159,3 +159,12 @@ test_gvisor_supervisor_sigkill_leaves_nothing() {
 	left=$(ls -d /sys/fs/cgroup/*/runsc-bh-* /sys/fs/cgroup/runsc-bh-* 2>/dev/null)
 	[ -z "$left" ] || fail "runsc cgroups left: $left"
 }
+
+test_gvisor_terminal_is_the_commands() {
+	need_gvisor
+	run_bh run -q --pty -t "$TIER" -- sh -c 'test -t 0 && test -t 1 && echo IS-A-TTY'
+	expect_contains "$OUT" IS-A-TTY
+	# Without a terminal the command gets none.
+	run_bh run -q -t "$TIER" -- sh -c 'test -t 1 || echo NO-TTY'
+	expect_contains "$OUT" NO-TTY
+}
