@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -500,22 +501,27 @@ static void report_gvisor(struct bh_session *s)
 				     : "--rootless as the caller");
 }
 
-/* The pids limit on the session cgroup counts runsc's host threads, not
- * the command's processes, which are the Sentry's tasks. */
-static void amend_pids_report(struct bh_report *r)
+/*
+ * `limit pids` as RLIMIT_NPROC in the Sentry: its task set holds only this
+ * sandbox, so the per-uid count is the sandbox's.  Not the session cgroup's
+ * pids.max, which would count runsc's host threads (and stop the Sentry
+ * itself under a small limit).
+ */
+static void limit_pids(struct bh_session *s, struct bh_limits *l)
 {
-	for (size_t i = 0; i < r->n_items; i++) {
-		struct bh_report_item *it = &r->items[i];
-		if (!bh_str_has_prefix(it->rule, "limit pids") ||
-		    it->status != BH_ENF_ENFORCED)
-			continue;
-		it->status = BH_ENF_DEGRADED;
-		free(it->detail);
-		it->detail = bh_xstrdup(
-			"the session cgroup counts runsc's host threads (the "
-			"Sentry's and gofer's), not the command's processes, "
-			"which the Sentry runs as its own tasks");
-	}
+	const struct bh_limit_rule *lr = &s->policy->limits[BH_LIMIT_PIDS];
+	if (!lr->set || l->n_rlimits >= BH_ARRAY_SIZE(l->rlimits))
+		return;
+	struct bh_rlimit_set *rl = &l->rlimits[l->n_rlimits++];
+	rl->resource = RLIMIT_NPROC;
+	rl->lim.rlim_cur = rl->lim.rlim_max = (rlim_t)lr->value;
+	cleanup_free char *val = bh_limit_to_text(BH_LIMIT_PIDS, lr->value);
+	cleanup_free char *rule = bh_xasprintf("limit pids %s", val);
+	bh_report_add(s->report, BH_RC_LIMIT, BH_ENF_ENFORCED, rule,
+		      lr->loc.file ? &lr->loc : NULL, "rlimit (sentry)",
+		      "RLIMIT_NPROC inside gVisor, whose tasks are only this "
+		      "sandbox's: every process of the command counts, "
+		      "nothing else does");
 }
 
 /* Device nodes the profile grants are the Sentry's own (bh_oci_spec()
@@ -673,13 +679,18 @@ static int gv_prepare(struct bh_session *s, struct bh_error **err)
 			      "yet: they would reach the real tree (use tier "
 			      "namespace)");
 	report_gvisor(s);
-	r = bh_limits_prepare(s->session_id, p, uid,
+	/* The session cgroup holds memory and cpu for runsc as a whole; pids
+	 * are the Sentry's (limit_pids()).  A shallow copy: only a limit
+	 * flag differs. */
+	struct bh_policy lp = *p;
+	lp.limits[BH_LIMIT_PIDS].set = false;
+	r = bh_limits_prepare(s->session_id, &lp, uid,
 			      "runsc, and with it the sandbox, is killed",
 			      s->report, &k->limits, err);
 	if (r)
 		return r;
 	s->cgroup = k->limits.cgroup;
-	amend_pids_report(s->report);
+	limit_pids(s, &k->limits);
 
 	k->bundle = bh_xasprintf("%s/gvisor", s->rundir);
 	k->cid = bh_xasprintf("bh-%s", s->session_id);

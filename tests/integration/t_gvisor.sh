@@ -168,3 +168,13 @@ test_gvisor_terminal_is_the_commands() {
 	run_bh run -q -t "$TIER" -- sh -c 'test -t 1 || echo NO-TTY'
 	expect_contains "$OUT" NO-TTY
 }
+
+test_gvisor_limits() {
+	need_gvisor
+	printf 'include default\nlimit pids 6 nofile 64\n' > "$T/l.profile"
+	run_bh run -q -p "$T/l.profile" -t "$TIER" -- sh -c 'ulimit -n; for i in 1 2 3 4 5 6 7 8 9 10; do sleep 1 & done'
+	expect_contains "$OUT" "64"
+	expect_contains "$OUT" "Cannot fork"
+	run_bh explain -p "$T/l.profile" -t "$TIER" --json
+	expect_contains "$OUT" '"mechanism": "rlimit (sentry)"'
+}
