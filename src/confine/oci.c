@@ -10,15 +10,24 @@
 const char *bh_oci_rlimit_name(int resource)
 {
 	switch (resource) {
-	case RLIMIT_AS: return "RLIMIT_AS";
-	case RLIMIT_CORE: return "RLIMIT_CORE";
-	case RLIMIT_CPU: return "RLIMIT_CPU";
-	case RLIMIT_DATA: return "RLIMIT_DATA";
-	case RLIMIT_FSIZE: return "RLIMIT_FSIZE";
-	case RLIMIT_NOFILE: return "RLIMIT_NOFILE";
-	case RLIMIT_NPROC: return "RLIMIT_NPROC";
-	case RLIMIT_STACK: return "RLIMIT_STACK";
-	default: return NULL;
+	case RLIMIT_AS:
+		return "RLIMIT_AS";
+	case RLIMIT_CORE:
+		return "RLIMIT_CORE";
+	case RLIMIT_CPU:
+		return "RLIMIT_CPU";
+	case RLIMIT_DATA:
+		return "RLIMIT_DATA";
+	case RLIMIT_FSIZE:
+		return "RLIMIT_FSIZE";
+	case RLIMIT_NOFILE:
+		return "RLIMIT_NOFILE";
+	case RLIMIT_NPROC:
+		return "RLIMIT_NPROC";
+	case RLIMIT_STACK:
+		return "RLIMIT_STACK";
+	default:
+		return NULL;
 	}
 }
 
@@ -69,12 +78,12 @@ static bool add_op(json_t *mounts, const struct bh_oci_params *p,
 	}
 	case BH_MOP_MASK:
 		if (op->is_dir) {
-			const char *o[] = {"ro", "nosuid", "nodev", "noexec",
-					   "mode=755", NULL};
+			const char *o[] = {"ro",     "nosuid",	 "nodev",
+					   "noexec", "mode=755", NULL};
 			add_mount(mounts, op->path, "tmpfs", "tmpfs", o);
 		} else {
-			const char *o[] = {"bind", "ro", "nosuid", "nodev",
-					   "noexec", NULL};
+			const char *o[] = {"bind",  "ro",     "nosuid",
+					   "nodev", "noexec", NULL};
 			add_mount(mounts, op->path, "bind", p->mask_file, o);
 		}
 		return true;
@@ -110,26 +119,25 @@ void *bh_oci_spec(const struct bh_oci_params *p, const struct bh_mop **bad)
 				 "gid", (json_int_t)p->gid, "additionalGids");
 	/* Every capability set empty: the command has none, inside the
 	 * Sentry either. */
-	json_t *caps = json_pack("{s:[], s:[], s:[], s:[], s:[]}", "bounding",
-				 "effective", "inheritable", "permitted",
-				 "ambient");
+	json_t *caps =
+	    json_pack("{s:[], s:[], s:[], s:[], s:[]}", "bounding", "effective",
+		      "inheritable", "permitted", "ambient");
 	json_t *rl = json_array();
 	for (size_t i = 0; i < p->n_rlimits; i++) {
 		const char *name = bh_oci_rlimit_name(p->rlimits[i].resource);
 		if (!name)
 			continue;
 		json_array_append_new(
-			rl, json_pack("{s:s, s:I, s:I}", "type", name, "hard",
-				      (json_int_t)p->rlimits[i].lim.rlim_max,
-				      "soft",
-				      (json_int_t)p->rlimits[i].lim.rlim_cur));
+		    rl,
+		    json_pack("{s:s, s:I, s:I}", "type", name, "hard",
+			      (json_int_t)p->rlimits[i].lim.rlim_max, "soft",
+			      (json_int_t)p->rlimits[i].lim.rlim_cur));
 	}
-	json_t *process = json_pack(
-		"{s:b, s:o, s:o, s:o, s:s, s:o, s:b, s:o}", "terminal",
-		p->terminal ? 1 : 0,
-		"user", user, "args", strv(p->argv), "env", strv(p->envp),
-		"cwd", p->cwd, "capabilities", caps, "noNewPrivileges", 1,
-		"rlimits", rl);
+	json_t *process =
+	    json_pack("{s:b, s:o, s:o, s:o, s:s, s:o, s:b, s:o}", "terminal",
+		      p->terminal ? 1 : 0, "user", user, "args", strv(p->argv),
+		      "env", strv(p->envp), "cwd", p->cwd, "capabilities", caps,
+		      "noNewPrivileges", 1, "rlimits", rl);
 	json_t *ns = json_array();
 	static const char *const kinds[] = {"pid", "network", "ipc", "uts",
 					    "mount"};

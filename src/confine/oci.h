@@ -23,20 +23,20 @@
 #include "confine/spawn.h"
 
 struct bh_oci_params {
-	const char *root;        /* the root directory (read-only) */
-	const char *mask_file;   /* an empty host file, bound over hidden files */
+	const char *root;      /* the root directory (read-only) */
+	const char *mask_file; /* an empty host file, bound over hidden files */
 	const struct bh_mop *ops; /* the planner's mounts, in order */
 	size_t n_ops;
 	char *const *argv;
-	char *const *envp;       /* NULL-terminated NAME=VALUE */
+	char *const *envp; /* NULL-terminated NAME=VALUE */
 	const char *cwd;
 	uid_t uid;
 	gid_t gid;
 	const struct bh_rlimit_set *rlimits;
 	size_t n_rlimits;
 	const char *hostname;
-	bool terminal;           /* the standard streams are a terminal the
-				    runtime makes the command's */
+	bool terminal; /* the standard streams are a terminal the
+			  runtime makes the command's */
 };
 
 /* The spec as a JSON document (json_t *, caller owns), or NULL when an

@@ -105,8 +105,9 @@ int bh_egress_relay(const char *sock_path, unsigned port, char *const *argv)
 	unsigned bound;
 	int lfd = sock_path ? bh_egress_listen_loopback(port, &bound) : -1;
 	if (sock_path && lfd < 0) {
-		fprintf(stderr, "bulkhead: egress relay: listening on "
-				"127.0.0.1:%u: %s\n",
+		fprintf(stderr,
+			"bulkhead: egress relay: listening on "
+			"127.0.0.1:%u: %s\n",
 			port, strerror(-lfd));
 		return 125;
 	}

@@ -57,14 +57,14 @@ struct gv_state {
 	struct bh_rootfs_plan *rootfs;
 	struct bh_limits limits;
 	char *runsc;
-	char *bundle;   /* RUNDIR/gvisor: config.json, root/, state/ */
-	char *cid;      /* the container id: bh-SESSION */
-	char *journal;  /* STATE/journal/SESSION.PID.gvisor */
-	char *egress_dir;  /* holds the proxy's socket, bound in; or NULL */
+	char *bundle;	  /* RUNDIR/gvisor: config.json, root/, state/ */
+	char *cid;	  /* the container id: bh-SESSION */
+	char *journal;	  /* STATE/journal/SESSION.PID.gvisor */
+	char *egress_dir; /* holds the proxy's socket, bound in; or NULL */
 	char *egress_sock;
-	char *self;     /* bulkhead itself, the egress relay inside */
+	char *self; /* bulkhead itself, the egress relay inside */
 	char port_text[16];
-	json_t *spec;   /* config.json, written at launch */
+	json_t *spec; /* config.json, written at launch */
 	int cap_last;
 };
 
@@ -73,7 +73,7 @@ static char *runsc_find(void)
 {
 	const char *env = getenv("PATH");
 	cleanup_free char *path = bh_xasprintf(
-		"%s:/usr/bin:/usr/sbin:/usr/local/bin", env ? env : "");
+	    "%s:/usr/bin:/usr/sbin:/usr/local/bin", env ? env : "");
 	char *save = NULL;
 	for (char *d = strtok_r(path, ":", &save); d;
 	     d = strtok_r(NULL, ":", &save)) {
@@ -154,8 +154,8 @@ static int run_bounded(const char *const *argv, const char *out,
 		return -errno;
 	if (pid == 0) {
 		(void)setpgid(0, 0);
-		int fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-			      0600);
+		int fd =
+		    open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 		int nul = open("/dev/null", O_RDONLY | O_CLOEXEC);
 		if (fd < 0 || nul < 0 || dup2(nul, 0) < 0 || dup2(fd, 1) < 0 ||
 		    dup2(fd, 2) < 0)
@@ -206,11 +206,11 @@ static char *last_line(const char *path)
 static int health_run(const char *runsc, char **why)
 {
 	const char *t = getenv("TMPDIR");
-	cleanup_free char *dir = bh_xasprintf(
-		"%s/bulkhead-gvprobe-XXXXXX", (t && t[0] == '/') ? t : "/tmp");
+	cleanup_free char *dir = bh_xasprintf("%s/bulkhead-gvprobe-XXXXXX",
+					      (t && t[0] == '/') ? t : "/tmp");
 	if (!mkdtemp(dir)) {
-		*why = bh_xasprintf("cannot create %s: %s", dir,
-				    strerror(errno));
+		*why =
+		    bh_xasprintf("cannot create %s: %s", dir, strerror(errno));
 		return -errno;
 	}
 	(void)chmod(dir, 0711);
@@ -218,23 +218,31 @@ static int health_run(const char *runsc, char **why)
 	int r = make_bundle_dirs(dir, &e);
 	cleanup_free char *root = bh_xasprintf("%s/root", dir);
 	static const char *const links[][2] = {
-		{"usr/bin", "bin"}, {"usr/lib", "lib"}, {"usr/lib64", "lib64"}};
+	    {"usr/bin", "bin"}, {"usr/lib", "lib"}, {"usr/lib64", "lib64"}};
 	for (size_t i = 0; r == 0 && i < BH_ARRAY_SIZE(links); i++) {
 		cleanup_free char *l = bh_xasprintf("%s/%s", root, links[i][1]);
 		if (symlink(links[i][0], l) != 0)
 			r = -errno;
 	}
 	(void)chmod(root, 0755);
-	struct bh_mop usr = {.kind = BH_MOP_BIND, .path = "/usr", .ro = true,
-			     .is_dir = true, .srcfd = -1};
+	struct bh_mop usr = {.kind = BH_MOP_BIND,
+			     .path = "/usr",
+			     .ro = true,
+			     .is_dir = true,
+			     .srcfd = -1};
 	char *argv[] = {"/usr/bin/true", NULL};
 	char *envp[] = {"PATH=/usr/bin:/bin", NULL};
 	cleanup_free char *mask = bh_xasprintf("%s/empty", dir);
 	struct bh_oci_params op = {
-		.root = root, .mask_file = mask, .ops = &usr, .n_ops = 1,
-		.argv = argv, .envp = envp, .cwd = "/",
-		.uid = geteuid() == 0 ? 65534 : 0,
-		.gid = geteuid() == 0 ? 65534 : 0,
+	    .root = root,
+	    .mask_file = mask,
+	    .ops = &usr,
+	    .n_ops = 1,
+	    .argv = argv,
+	    .envp = envp,
+	    .cwd = "/",
+	    .uid = geteuid() == 0 ? 65534 : 0,
+	    .gid = geteuid() == 0 ? 65534 : 0,
 	};
 	const struct bh_mop *bad = NULL;
 	json_t *spec = r == 0 ? bh_oci_spec(&op, &bad) : NULL;
@@ -249,7 +257,7 @@ static int health_run(const char *runsc, char **why)
 		return r;
 	}
 	cleanup_free char *cid = bh_xasprintf("bh-probe-%d", (int)getpid());
-	struct runsc_cmd c;
+	struct runsc_cmd c = {0};
 	runsc_cmd_init(&c, runsc, dir, cid, false);
 	cleanup_free char *out = bh_xasprintf("%s/out", dir);
 	cleanup_free char *tmp = bh_xasprintf("%s/tmp", dir);
@@ -260,15 +268,14 @@ static int health_run(const char *runsc, char **why)
 				    "did not finish within %d s",
 				    HEALTH_TIMEOUT_MS / 1000);
 	else if (st < 0)
-		*why = bh_xasprintf("runsc cannot start here: %s",
-				    strerror(-st));
+		*why =
+		    bh_xasprintf("runsc cannot start here: %s", strerror(-st));
 	else if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
 		cleanup_free char *line = last_line(out);
-		*why = bh_xasprintf("runsc cannot start here: `runsc run true` "
-				    "failed (status %d): %s",
-				    WIFEXITED(st) ? WEXITSTATUS(st)
-						  : 128 + WTERMSIG(st),
-				    line);
+		*why = bh_xasprintf(
+		    "runsc cannot start here: `runsc run true` "
+		    "failed (status %d): %s",
+		    WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st), line);
 	}
 	(void)bh_rm_rf_at(AT_FDCWD, dir);
 	return *why ? -ENOTSUP : 0;
@@ -300,9 +307,8 @@ static char *health_key(const char *runsc)
 static int health(const char *runsc, char **why)
 {
 	const char *home = getenv("HOME");
-	cleanup_free char *state =
-		bh_state_dir(home && home[0] == '/' ? home : "/",
-			     getenv("XDG_STATE_HOME"));
+	cleanup_free char *state = bh_state_dir(
+	    home && home[0] == '/' ? home : "/", getenv("XDG_STATE_HOME"));
 	cleanup_free char *cache = bh_xasprintf("%s/gvisor-health", state);
 	cleanup_free char *key = health_key(runsc);
 	cleanup_free char *text = NULL;
@@ -321,8 +327,8 @@ static int health(const char *runsc, char **why)
 	bh_tmark("gvisor: health probe");
 	int r = health_run(runsc, why);
 	if (bh_mkdir_p(state, 0700) == 0) {
-		cleanup_free char *tmp = bh_xasprintf("%s.%d", cache,
-						      (int)getpid());
+		cleanup_free char *tmp =
+		    bh_xasprintf("%s.%d", cache, (int)getpid());
 		FILE *f = fopen(tmp, "we");
 		if (f) {
 			fprintf(f, "%s\n%s\n", key, r ? *why : "ok");
@@ -369,8 +375,8 @@ static void remove_runsc_cgroups(const char *cid)
 	while ((de = readdir(d)) != NULL) {
 		if (de->d_name[0] == '.')
 			continue;
-		cleanup_free char *p = bh_xasprintf("/sys/fs/cgroup/%s/runsc-%s",
-						    de->d_name, cid);
+		cleanup_free char *p =
+		    bh_xasprintf("/sys/fs/cgroup/%s/runsc-%s", de->d_name, cid);
 		(void)rmdir(p);
 	}
 	closedir(d);
@@ -420,16 +426,17 @@ static void report_gvisor(struct bh_session *s)
 	for (size_t i = 0; i < p->n_hosts; i++) {
 		const struct bh_host_rule *h = &p->hosts[i];
 		cleanup_free char *rule = bh_xasprintf(
-			"net %s %s", h->allow ? "allow" : "deny", h->host);
+		    "net %s %s", h->allow ? "allow" : "deny", h->host);
 		if (h->allow)
-			bh_report_add(r, BH_RC_GUARD, BH_ENF_ENFORCED, rule,
-				      &h->loc, "proxy+sentry",
-				      "only through bulkhead's proxy: a relay "
-				      "inside listens on the sandbox's own "
-				      "127.0.0.1:%u and carries each connection "
-				      "to the proxy's unix socket bound into the "
-				      "sandbox; the Sentry has no other way out",
-				      s->proxy_port);
+			bh_report_add(
+			    r, BH_RC_GUARD, BH_ENF_ENFORCED, rule, &h->loc,
+			    "proxy+sentry",
+			    "only through bulkhead's proxy: a relay "
+			    "inside listens on the sandbox's own "
+			    "127.0.0.1:%u and carries each connection "
+			    "to the proxy's unix socket bound into the "
+			    "sandbox; the Sentry has no other way out",
+			    s->proxy_port);
 		else
 			bh_report_add(r, BH_RC_GUARD, BH_ENF_ENFORCED, rule,
 				      &h->loc, "runsc --network=none",
@@ -458,7 +465,7 @@ static void report_gvisor(struct bh_session *s)
 	for (size_t i = 0; i < p->n_syscalls; i++) {
 		const struct bh_syscall_rule *sr = &p->syscalls[i];
 		cleanup_free char *rule = bh_xasprintf(
-			"seccomp %s %s", sr->allow ? "allow" : "deny", sr->name);
+		    "seccomp %s %s", sr->allow ? "allow" : "deny", sr->name);
 		bh_report_add(r, BH_RC_GUARD, BH_ENF_DEGRADED, rule,
 			      sr->loc.file ? &sr->loc : NULL, "sentry",
 			      "bulkhead's filter is not loaded inside gVisor: "
@@ -532,8 +539,8 @@ static void amend_dev_report(struct bh_report *r)
 	for (size_t i = 0; i < r->n_items; i++) {
 		struct bh_report_item *it = &r->items[i];
 		const char *sp = strchr(it->rule, ' ');
-		if (!sp || !bh_str_has_prefix(sp + 1, "/dev/") ||
-		    !it->detail || !bh_str_has_prefix(it->detail, "bind-"))
+		if (!sp || !bh_str_has_prefix(sp + 1, "/dev/") || !it->detail ||
+		    !bh_str_has_prefix(it->detail, "bind-"))
 			continue;
 		free(it->detail);
 		it->detail = bh_xstrdup("the Sentry's own device, emulated in "
@@ -560,16 +567,15 @@ static int init_plan(struct bh_session *s, struct gv_state *k,
 	k->self = realpath("/proc/self/exe", NULL);
 	if (!k->self)
 		return bh_error_sys(err, errno, "/proc/self/exe");
-	struct bh_mop self = {.kind = BH_MOP_BIND, .path = k->self, .ro = true,
-			      .srcfd = -1};
+	struct bh_mop self = {
+	    .kind = BH_MOP_BIND, .path = k->self, .ro = true, .srcfd = -1};
 	ops[(*n_ops)++] = self;
 	if (s->proxy_port) {
 		k->egress_dir = bh_xasprintf("%s/egress", k->bundle);
 		if (mkdir(k->egress_dir, 0711) != 0)
 			return bh_error_sys(err, errno, "creating %s",
 					    k->egress_dir);
-		k->egress_sock =
-			bh_xasprintf("%s/proxy.sock", k->egress_dir);
+		k->egress_sock = bh_xasprintf("%s/proxy.sock", k->egress_dir);
 		struct bh_mop dir = {.kind = BH_MOP_BIND,
 				     .path = k->egress_dir,
 				     .noexec = true,
@@ -660,10 +666,10 @@ static int gv_prepare(struct bh_session *s, struct bh_error **err)
 	uid_t in_uid = geteuid() == 0 ? uid : 0;
 	gid_t in_gid = geteuid() == 0 ? gid : 0;
 	struct bh_rootfs_ids ids = {
-		.uid = uid,
-		.gid = gid,
-		.groups = groups,
-		.n_groups = ng > 0 ? (size_t)ng : 0,
+	    .uid = uid,
+	    .gid = gid,
+	    .groups = groups,
+	    .n_groups = ng > 0 ? (size_t)ng : 0,
 	};
 	int r = bh_rootfs_plan(k->plan, jdir, s->session_id, &ids, NULL,
 			       s->report, &k->rootfs, err);
@@ -697,14 +703,13 @@ static int gv_prepare(struct bh_session *s, struct bh_error **err)
 	r = bh_mkdir_p(jdir, 0700);
 	if (r)
 		return bh_error_sys(err, -r, "creating %s", jdir);
-	k->journal = bh_xasprintf("%s/%s.%d.gvisor", jdir, s->session_id,
-				  (int)getpid());
+	k->journal =
+	    bh_xasprintf("%s/%s.%d.gvisor", jdir, s->session_id, (int)getpid());
 	cleanup_free char *line = bh_xasprintf("%s\n", k->cid);
 	{
-		cleanup_fd int fd = open(k->journal,
-					 O_WRONLY | O_CREAT | O_EXCL |
-						 O_NOFOLLOW | O_CLOEXEC,
-					 0600);
+		cleanup_fd int fd = open(
+		    k->journal,
+		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 		if (fd < 0 ||
 		    write(fd, line, strlen(line)) != (ssize_t)strlen(line))
 			return bh_error_sys(err, errno, "writing %s",
@@ -717,26 +722,25 @@ static int gv_prepare(struct bh_session *s, struct bh_error **err)
 	cleanup_free char *mask = bh_xasprintf("%s/empty", k->bundle);
 	(void)chmod(root, 0755);
 	size_t n_ops = k->rootfs->n_ops;
-	cleanup_free struct bh_mop *ops =
-		bh_xcalloc(n_ops + 2, sizeof(*ops));
+	cleanup_free struct bh_mop *ops = bh_xcalloc(n_ops + 2, sizeof(*ops));
 	memcpy(ops, k->rootfs->ops, n_ops * sizeof(*ops));
 	cleanup_free char **argv = NULL;
 	r = init_plan(s, k, ops, &n_ops, &argv, err);
 	if (r)
 		return r;
 	struct bh_oci_params op = {
-		.root = root,
-		.mask_file = mask,
-		.ops = ops,
-		.n_ops = n_ops,
-		.argv = argv,
-		.envp = s->envp,
-		.cwd = s->cwd,
-		.uid = in_uid,
-		.gid = in_gid,
-		.rlimits = k->limits.rlimits,
-		.n_rlimits = k->limits.n_rlimits,
-		.hostname = "bulkhead",
+	    .root = root,
+	    .mask_file = mask,
+	    .ops = ops,
+	    .n_ops = n_ops,
+	    .argv = argv,
+	    .envp = s->envp,
+	    .cwd = s->cwd,
+	    .uid = in_uid,
+	    .gid = in_gid,
+	    .rlimits = k->limits.rlimits,
+	    .n_rlimits = k->limits.n_rlimits,
+	    .hostname = "bulkhead",
 	};
 	const struct bh_mop *bad = NULL;
 	k->spec = bh_oci_spec(&op, &bad);
@@ -767,18 +771,18 @@ static int gv_launch(struct bh_session *s, pid_t *pid,
 		if (r)
 			return r;
 	}
-	struct runsc_cmd c;
+	struct runsc_cmd c = {0};
 	runsc_cmd_init(&c, k->runsc, k->bundle, k->cid, k->egress_sock);
 	cleanup_free char *tmpdir = bh_xasprintf("TMPDIR=%s/tmp", k->bundle);
 	char *envp[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", tmpdir, NULL};
 	struct bh_child_plan plan = {
-		.argv = (char *const *)c.v,
-		.envp = envp,
-		.cwd = k->bundle,
-		.cap_last = k->cap_last,
-		.keep_caps = true,
-		.cgroup = k->limits.cgroup,
-		.pty = s->pty,
+	    .argv = (char *const *)c.v,
+	    .envp = envp,
+	    .cwd = k->bundle,
+	    .cap_last = k->cap_last,
+	    .keep_caps = true,
+	    .cgroup = k->limits.cgroup,
+	    .pty = s->pty,
 	};
 	r = bh_spawn(&plan, pid, fail, err);
 	free(c.root_flag);
@@ -815,11 +819,11 @@ static void gv_destroy(struct bh_session *s)
 }
 
 const struct bh_tier_ops bh_tier_gvisor = {
-	.name = "gvisor",
-	.id = BH_TIER_GVISOR,
-	.probe = gv_probe,
-	.prepare = gv_prepare,
-	.launch = gv_launch,
-	.destroy = gv_destroy,
-	.sweep = gv_sweep,
+    .name = "gvisor",
+    .id = BH_TIER_GVISOR,
+    .probe = gv_probe,
+    .prepare = gv_prepare,
+    .launch = gv_launch,
+    .destroy = gv_destroy,
+    .sweep = gv_sweep,
 };
