@@ -486,6 +486,10 @@ static void report_gvisor(struct bh_session *s)
 			      "capability set empty, no_new_privs; other host "
 			      "users' files show as nobody",
 			      (unsigned)getuid());
+	bh_report_add(r, BH_RC_GUARD, BH_ENF_ENFORCED, "environment", NULL,
+		      "bulkhead",
+		      "the host environment is dropped: the bundle's "
+		      "process.env is the filtered one");
 	bh_report_add(r, BH_RC_GUARD, BH_ENF_ENFORCED, "pid namespace", NULL,
 		      "sentry",
 		      "only the sandbox's processes exist inside; ipc and uts "
