@@ -111,9 +111,15 @@ int bh_egress_relay(const char *sock_path, unsigned port, char *const *argv)
 			port, strerror(-lfd));
 		return 125;
 	}
+	/* SIGCHLD, and the signals the supervisor passes in (runsc kill)
+	 * for the command. */
+	static const int fwd[] = {SIGINT,  SIGTERM, SIGHUP,
+				  SIGQUIT, SIGUSR1, SIGUSR2};
 	sigset_t chld;
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
+	for (size_t i = 0; i < sizeof(fwd) / sizeof(fwd[0]); i++)
+		sigaddset(&chld, fwd[i]);
 	sigprocmask(SIG_BLOCK, &chld, NULL);
 	int sfd = signalfd(-1, &chld, SFD_CLOEXEC);
 	pid_t cmd = fork();
@@ -139,7 +145,9 @@ int bh_egress_relay(const char *sock_path, unsigned port, char *const *argv)
 			serve(lfd, sock_path);
 		if (p[1].revents) {
 			struct signalfd_siginfo si;
-			(void)!read(sfd, &si, sizeof(si));
+			if (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si) &&
+			    si.ssi_signo != SIGCHLD)
+				(void)kill(cmd, (int)si.ssi_signo);
 			int st;
 			pid_t w;
 			while ((w = waitpid(-1, &st, WNOHANG)) > 0)

@@ -93,7 +93,8 @@ static char *runsc_find(void)
  * which runsc and with it the Sentry run in. */
 struct runsc_cmd {
 	char *root_flag;
-	const char *v[12];
+	const char *v[14];
+	size_t n;
 };
 
 static void runsc_cmd_init(struct runsc_cmd *c, const char *runsc,
@@ -101,6 +102,7 @@ static void runsc_cmd_init(struct runsc_cmd *c, const char *runsc,
 {
 	size_t n = 0;
 	const char **v = c->v;
+	memset(c, 0, sizeof(*c));
 	c->root_flag = bh_xasprintf("--root=%s/state", bundle);
 	v[n++] = runsc;
 	v[n++] = c->root_flag;
@@ -110,11 +112,21 @@ static void runsc_cmd_init(struct runsc_cmd *c, const char *runsc,
 	v[n++] = "--ignore-cgroups";
 	/* The proxy's socket is the one host socket the sandbox needs. */
 	v[n++] = egress ? "--host-uds=open" : "--host-uds=none";
+	c->n = n;
 	v[n++] = "run";
 	v[n++] = "--bundle";
 	v[n++] = bundle;
 	v[n++] = cid;
 	v[n] = NULL;
+}
+
+/* The same global flags with another subcommand: `runsc ... SUB ARGS`. */
+static void runsc_cmd_sub(struct runsc_cmd *c, const char *const *sub)
+{
+	size_t n = c->n;
+	for (size_t i = 0; sub[i] && n + 1 < BH_ARRAY_SIZE(c->v); i++)
+		c->v[n++] = sub[i];
+	c->v[n] = NULL;
 }
 
 /* Writes dir/config.json.  0 or -errno. */
@@ -793,6 +805,26 @@ static int gv_launch(struct bh_session *s, pid_t *pid,
 	return r;
 }
 
+/* runsc run does not pass signals on (runsc do does): `runsc kill` sends
+ * them to the sandbox's init, bulkhead's own, which passes them to the
+ * command.  False when that failed (the caller signals runsc then). */
+static bool gv_forward_signal(struct bh_session *s, int sig)
+{
+	struct gv_state *k = s->tier_state;
+	if (!k || !k->spec)
+		return false;
+	char num[16];
+	snprintf(num, sizeof(num), "%d", sig);
+	struct runsc_cmd c = {0};
+	runsc_cmd_init(&c, k->runsc, k->bundle, k->cid, false);
+	const char *sub[] = {"kill", k->cid, num, NULL};
+	runsc_cmd_sub(&c, sub);
+	cleanup_free char *tmp = bh_xasprintf("%s/tmp", k->bundle);
+	int st = run_bounded(c.v, "/dev/null", tmp, 5000);
+	free(c.root_flag);
+	return st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
 static void gv_destroy(struct bh_session *s)
 {
 	struct gv_state *k = s->tier_state;
@@ -830,4 +862,5 @@ const struct bh_tier_ops bh_tier_gvisor = {
     .launch = gv_launch,
     .destroy = gv_destroy,
     .sweep = gv_sweep,
+    .forward_signal = gv_forward_signal,
 };

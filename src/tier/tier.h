@@ -80,6 +80,10 @@ struct bh_tier_ops {
 	/* Removes what sessions of this tier whose supervisor was killed
 	 * left behind (journaled under state_dir/journal); may be NULL. */
 	void (*sweep)(const char *state_dir);
+	/* Passes a signal the supervisor received to the command when
+	 * signalling the launched pid would not; true when done.  May be
+	 * NULL. */
+	bool (*forward_signal)(struct bh_session *s, int sig);
 };
 
 /* Runs every tier's sweep: bulkhead's start-up cleanup. */

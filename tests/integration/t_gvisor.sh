@@ -178,3 +178,16 @@ test_gvisor_limits() {
 	run_bh explain -p "$T/l.profile" -t "$TIER" --json
 	expect_contains "$OUT" '"mechanism": "rlimit (sentry)"'
 }
+
+test_gvisor_sigterm_reaches_the_command() {
+	need_gvisor
+	marker="bh-gvterm-$RANDOM$RANDOM"
+	(bh run -q -t "$TIER" -- sh -c "trap 'echo got-term; exit 9' TERM; touch started-$marker; sleep 60 & wait" >"$T/term.out" 2>&1; echo "status $?" >>"$T/term.out") &
+	for _ in $(seq 1 200); do [ -e "$T/ws/started-$marker" ] && break; sleep 0.05; done
+	[ -e "$T/ws/started-$marker" ] || { fail "sandbox never started"; return; }
+	pkill -TERM -f "bulkhead run -q -t $TIER -- sh -c trap 'echo got-term; exit 9' TERM; touch started-$marker"
+	for _ in $(seq 1 200); do grep -q '^status' "$T/term.out" && break; sleep 0.05; done
+	out=$(cat "$T/term.out")
+	expect_contains "$out" got-term
+	expect_contains "$out" "status 9"
+}
