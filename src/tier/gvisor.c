@@ -154,6 +154,19 @@ static int make_bundle_dirs(const char *dir, struct bh_error **err)
 	return 0;
 }
 
+/* A journal of what a killed supervisor would leave (gv_sweep() reads it):
+ * "cgroup ID" and "dir PATH" lines.  0 or -errno. */
+static int write_journal(const char *path, const char *lines)
+{
+	cleanup_fd int fd = open(
+	    path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, lines, strlen(lines)) != (ssize_t)strlen(lines))
+		return -EIO;
+	return 0;
+}
+
 /* ---- the health probe ---------------------------------------------------- */
 
 /* Runs argv with stdout and stderr into `out`, in its own process group;
@@ -215,7 +228,7 @@ static char *last_line(const char *path)
 
 /* Runs `true` under runsc once, in a bundle of its own that grants /usr
  * only.  0, or -errno with *why saying what failed. */
-static int health_run(const char *runsc, char **why)
+static int health_run(const char *runsc, const char *journal, char **why)
 {
 	const char *t = getenv("TMPDIR");
 	cleanup_free char *dir = bh_xasprintf("%s/bulkhead-gvprobe-XXXXXX",
@@ -225,6 +238,9 @@ static int health_run(const char *runsc, char **why)
 		    bh_xasprintf("cannot create %s: %s", dir, strerror(errno));
 		return -errno;
 	}
+	/* A SIGKILL during the probe leaves the directory to the sweep. */
+	cleanup_free char *jline = bh_xasprintf("dir %s\n", dir);
+	bool journaled = journal && write_journal(journal, jline) == 0;
 	(void)chmod(dir, 0711);
 	struct bh_error *e = NULL;
 	int r = make_bundle_dirs(dir, &e);
@@ -290,6 +306,8 @@ static int health_run(const char *runsc, char **why)
 		    WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st), line);
 	}
 	(void)bh_rm_rf_at(AT_FDCWD, dir);
+	if (journaled)
+		unlink(journal);
 	return *why ? -ENOTSUP : 0;
 }
 
@@ -337,7 +355,12 @@ static int health(const char *runsc, char **why)
 		}
 	}
 	bh_tmark("gvisor: health probe");
-	int r = health_run(runsc, why);
+	cleanup_free char *jdir = bh_xasprintf("%s/journal", state);
+	cleanup_free char *journal = NULL;
+	if (bh_mkdir_p(jdir, 0700) == 0)
+		journal =
+		    bh_xasprintf("%s/probe.%d.gvisor", jdir, (int)getpid());
+	int r = health_run(runsc, journal, why);
 	if (bh_mkdir_p(state, 0700) == 0) {
 		cleanup_free char *tmp =
 		    bh_xasprintf("%s.%d", cache, (int)getpid());
@@ -394,6 +417,26 @@ static void remove_runsc_cgroups(const char *cid)
 	closedir(d);
 }
 
+/* What one journal lists: runsc's cgroups for a container id, and the
+ * health probe's bundle (only ever a directory of ours of that name). */
+static void sweep_journal_lines(char *text)
+{
+	char *save = NULL;
+	for (char *l = strtok_r(text, "\n", &save); l;
+	     l = strtok_r(NULL, "\n", &save)) {
+		struct stat st;
+		if (bh_str_has_prefix(l, "cgroup ") && !strchr(l + 7, '/') &&
+		    l[7])
+			remove_runsc_cgroups(l + 7);
+		else if (bh_str_has_prefix(l, "dir ") && strrchr(l, '/') &&
+			 bh_str_has_prefix(strrchr(l, '/'),
+					   "/bulkhead-gvprobe-") &&
+			 lstat(l + 4, &st) == 0 && S_ISDIR(st.st_mode) &&
+			 st.st_uid == geteuid())
+			(void)bh_rm_rf_at(AT_FDCWD, l + 4);
+	}
+}
+
 /* Journals of supervisors that are gone (SESSION.PID.gvisor holding the
  * container id): their cgroups are removed. */
 static void gv_sweep(const char *state_dir)
@@ -412,12 +455,9 @@ static void gv_sweep(const char *state_dir)
 		if (pid <= 0 || kill(pid, 0) == 0 || errno == EPERM)
 			continue;
 		cleanup_free char *j = bh_xasprintf("%s/%s", jdir, de->d_name);
-		cleanup_free char *cid = NULL;
-		if (bh_read_file(j, 256, &cid, NULL, NULL) == 0) {
-			cid[strcspn(cid, "\n")] = '\0';
-			if (cid[0] && !strchr(cid, '/'))
-				remove_runsc_cgroups(cid);
-		}
+		cleanup_free char *text = NULL;
+		if (bh_read_file(j, 8192, &text, NULL, NULL) == 0)
+			sweep_journal_lines(text);
 		unlink(j);
 	}
 	closedir(d);
@@ -721,16 +761,10 @@ static int gv_prepare(struct bh_session *s, struct bh_error **err)
 		return bh_error_sys(err, -r, "creating %s", jdir);
 	k->journal =
 	    bh_xasprintf("%s/%s.%d.gvisor", jdir, s->session_id, (int)getpid());
-	cleanup_free char *line = bh_xasprintf("%s\n", k->cid);
-	{
-		cleanup_fd int fd = open(
-		    k->journal,
-		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-		if (fd < 0 ||
-		    write(fd, line, strlen(line)) != (ssize_t)strlen(line))
-			return bh_error_sys(err, errno, "writing %s",
-					    k->journal);
-	}
+	cleanup_free char *line = bh_xasprintf("cgroup %s\n", k->cid);
+	r = write_journal(k->journal, line);
+	if (r)
+		return bh_error_sys(err, -r, "writing %s", k->journal);
 	r = make_bundle_dirs(k->bundle, err);
 	if (r)
 		return r;
