@@ -93,6 +93,8 @@ static const struct subcommand commands[] = {
 	{"plan", bh_cmd_plan},
 	/* Internal: the inside pass of `inventory`. */
 	{"__inventory-scan", bh_cmd_inventory_scan},
+	/* Internal: the gvisor tier's init (and egress relay), inside. */
+	{"__gvisor-init", bh_cmd_gvisor_init},
 };
 
 int main(int argc, char **argv)

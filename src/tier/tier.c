@@ -8,10 +8,12 @@
 
 extern const struct bh_tier_ops bh_tier_kernel;
 extern const struct bh_tier_ops bh_tier_namespace;
+extern const struct bh_tier_ops bh_tier_gvisor;
 
 static const struct bh_tier_ops *const tiers[] = {
 	&bh_tier_kernel,
 	&bh_tier_namespace,
+	&bh_tier_gvisor,
 };
 
 const struct bh_tier_ops *bh_tier_ops_get(enum bh_tier_id id)
@@ -20,6 +22,13 @@ const struct bh_tier_ops *bh_tier_ops_get(enum bh_tier_id id)
 		if (tiers[i]->id == id)
 			return tiers[i];
 	return NULL;
+}
+
+void bh_tier_sweep_all(const char *state_dir)
+{
+	for (size_t i = 0; i < BH_ARRAY_SIZE(tiers); i++)
+		if (tiers[i]->sweep)
+			tiers[i]->sweep(state_dir);
 }
 
 const struct bh_tier_ops *bh_tier_choose(enum bh_tier_id requested,
@@ -65,7 +74,7 @@ const struct bh_tier_ops *bh_tier_choose(enum bh_tier_id requested,
 	/* auto: the strongest tier that works here, at least the minimum.
 	 * Strength order: microvm > gvisor > namespace > kernel. */
 	static const enum bh_tier_id order[] = {
-		BH_TIER_NAMESPACE, BH_TIER_KERNEL};
+		BH_TIER_GVISOR, BH_TIER_NAMESPACE, BH_TIER_KERNEL};
 	struct {
 		char *s;
 	} gave_up = {NULL};
@@ -73,6 +82,13 @@ const struct bh_tier_ops *bh_tier_choose(enum bh_tier_id requested,
 		if (minimum != BH_TIER_UNSET &&
 		    bh_tier_strength(order[i]) < bh_tier_strength(minimum))
 			break;
+		/* gvisor and microvm only when the minimum asks for them
+		 * (DESIGN.md settled question 3). */
+		if (bh_tier_strength(order[i]) >
+			    bh_tier_strength(BH_TIER_NAMESPACE) &&
+		    (minimum == BH_TIER_UNSET ||
+		     bh_tier_strength(minimum) < bh_tier_strength(order[i])))
+			continue;
 		const struct bh_tier_ops *ops = bh_tier_ops_get(order[i]);
 		char *why = NULL;
 		if (!ops)
