@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #include "audit/audit.h"
@@ -83,6 +84,7 @@ struct checker {
 	unsigned char key[32];
 	char *workspace, *cwd, *state;
 	const char *profile;
+	bool no_audit; /* the state directory cannot be used */
 };
 
 static void checker_free(struct checker *c)
@@ -120,8 +122,19 @@ static int checker_init(struct checker *c, const char *profile,
 		r = bh_cmd_policy_new(c->policy, c->workspace, &c->cp, err);
 	if (r == 0)
 		r = bh_secrets_new(&c->secrets, err);
-	if (r == 0)
-		r = bh_load_key(c->state, c->key, err);
+	if (r == 0 && bh_load_key(c->state, c->key, err) != 0) {
+		/* No usable state directory (inside a sandbox that hides it,
+		 * a read-only HOME): decide anyway, with a key of this
+		 * process's own; the decision cannot be logged. */
+		fprintf(stderr, "bulkhead: %s; deciding without the audit "
+				"log\n",
+			(*err)->msg);
+		bh_error_free(*err);
+		*err = NULL;
+		if (getrandom(c->key, sizeof(c->key), 0) != sizeof(c->key))
+			return bh_error_sys(err, errno, "getrandom");
+		c->no_audit = true;
+	}
 	return r;
 }
 
@@ -177,6 +190,8 @@ static void audit_decision(const struct checker *c, const char *source,
 	char sid[40];
 	struct bh_error *err = NULL;
 	struct bh_audit *a = NULL;
+	if (c->no_audit)
+		return;
 	cleanup_free char *path = bh_xasprintf("%s/audit.jsonl", c->state);
 	if (bh_session_id_new(sid, sizeof(sid), &err) == 0 &&
 	    bh_audit_open(path, &a, &err) == 0) {
@@ -377,7 +392,7 @@ int bh_cmd_exec(int argc, char **argv)
 {
 	/* --yes is ours; everything else before the string is `run`'s. */
 	bool yes = false;
-	char **runargv = bh_xcalloc((size_t)argc + 8, sizeof(char *));
+	char **runargv = bh_xcalloc((size_t)argc + 10, sizeof(char *));
 	size_t rn = 0;
 	runargv[rn++] = "run";
 	int i = 1;
@@ -442,6 +457,7 @@ int bh_cmd_exec(int argc, char **argv)
 		runargv[rn++] = "--norc";
 	}
 	runargv[rn++] = "-c";
+	runargv[rn++] = "--"; /* a string starting with '-' is a command */
 	runargv[rn++] = (char *)cmd;
 	runargv[rn] = NULL;
 	bh_cmd_verdict_release(&v);
@@ -546,8 +562,10 @@ static int hook_agent(enum hook_agent agent, int argc, char **argv)
 				    argv[optind]);
 	struct bh_error *err = NULL;
 	cleanup_free char *in = read_all_stdin((size_t)4 << 20, &err);
-	if (!in)
-		return bh_cli_fail(err);
+	if (!in) {
+		bh_cli_fail(err);
+		return 2; /* the agents' "block" */
+	}
 	json_error_t je;
 	json_t *root = json_loads(in, 0, &je);
 	if (!json_is_object(root)) {
@@ -595,10 +613,17 @@ static int hook_agent(enum hook_agent agent, int argc, char **argv)
 	if (sandbox && v.decision != BH_CMD_DENY) {
 		cleanup_free char *q = shell_quote(cmd);
 		cleanup_free char *self = realpath("/proc/self/exe", NULL);
-		cleanup_free char *qp = shell_quote(c.profile);
+		/* The same profile and workspace the decision used, whatever
+		 * directory the agent has moved to. */
+		cleanup_free char *prof_abs =
+			strchr(c.profile, '/') ? realpath(c.profile, NULL)
+					       : NULL;
+		cleanup_free char *qp =
+			shell_quote(prof_abs ? prof_abs : c.profile);
+		cleanup_free char *qw = shell_quote(c.workspace);
 		cleanup_free char *qs = shell_quote(self ? self : "bulkhead");
 		cleanup_free char *wrapped = bh_xasprintf(
-			"%s exec --yes -q -p %s -- %s", qs, qp, q);
+			"%s exec --yes -q -p %s -w %s -- %s", qs, qp, qw, q);
 		upd = json_deep_copy(input);
 		json_object_set_new(upd, "command", json_string(wrapped));
 	}
@@ -611,7 +636,9 @@ out:
 	json_decref(root);
 	bh_cmd_verdict_release(&v);
 	checker_free(&c);
-	return rc;
+	/* The agents run the tool on any other failure status: exit 2 is
+	 * their "block" (fail closed). */
+	return rc ? 2 : 0;
 }
 
 int bh_cmd_hook(int argc, char **argv)

@@ -416,55 +416,100 @@ static int read_inside(int fd, struct bh_inv_findings *f, struct bh_error **err)
 
 /* ---- the network, judged from the policy -------------------------------- */
 
-static void judge_network(const struct bh_policy *pol,
-			  const unsigned char key[32],
-			  struct bh_inv_findings *f)
+static int class_severity(unsigned classes)
+{
+	if (classes & BH_ADDR_METADATA)
+		return BH_SEV_CRITICAL;
+	if (classes & BH_ADDR_LOOPBACK)
+		return BH_SEV_HIGH;
+	return BH_SEV_MEDIUM;
+}
+
+static void add_net(struct bh_inv_findings *f, const unsigned char key[32],
+		    const char *loc, int sev, const char *what, bool open)
+{
+	struct bh_inv_finding x = {
+		.rule = "network-destination",
+		.kind = BH_INVF_NETWORK,
+		.severity = sev,
+		.location = (char *)loc,
+		.what = (char *)what,
+		.hint = "remove the `net allow` rule naming this address",
+		.status = open ? BH_INV_EXPOSED : BH_INV_CONTAINED,
+	};
+	bh_secrets_fingerprint(key, loc, strlen(loc), x.fp);
+	bh_inv_findings_add(f, &x);
+}
+
+/*
+ * The proxy refuses loopback, private, link-local, CGNAT, multicast and
+ * metadata addresses after resolution unless an allow rule names the
+ * address itself (src/net/host.h), so what is reachable is exactly what
+ * the rules name: every such rule is an exposed destination, with its
+ * port.  The well-known credential endpoints no rule names are listed as
+ * contained, so the report says they were looked at.
+ */
+static int judge_network(const struct bh_policy *pol,
+			 const unsigned char key[32], struct bh_inv_findings *f,
+			 struct bh_error **err)
 {
 	static const struct {
 		const char *addr;
-		int sev;
 		const char *what;
-	} probes[] = {
-	    {"169.254.169.254", BH_SEV_CRITICAL,
-	     "the cloud metadata endpoint (instance credentials)"},
-	    {"fd00:ec2::254", BH_SEV_CRITICAL,
-	     "the cloud metadata endpoint over IPv6"},
-	    {"127.0.0.1", BH_SEV_HIGH,
-	     "services on the host's loopback (databases, dev servers, "
-	     "agent APIs)"},
-	    {"10.0.0.1", BH_SEV_MEDIUM, "private network ranges"},
-	    {"192.168.1.1", BH_SEV_MEDIUM, "private network ranges"},
+	} known[] = {
+		{"169.254.169.254", "the cloud metadata endpoint (instance "
+				    "credentials)"},
+		{"fd00:ec2::254", "the cloud metadata endpoint over IPv6"},
+		{"169.254.170.2", "the ECS task metadata endpoint (task role "
+				  "credentials)"},
+		{"100.100.100.200", "Alibaba Cloud's metadata endpoint"},
+		{"127.0.0.1", "services on the host's loopback (databases, dev "
+			      "servers, agent APIs)"},
+		{"10.0.0.1", "private network ranges"},
+		{"192.168.1.1", "private network ranges"},
 	};
 	struct bh_hostrules *hr = NULL;
-	struct bh_error *err = NULL;
-	if (pol->n_hosts && bh_hostrules_new(pol, &hr, &err)) {
-		bh_error_free(err);
-		hr = NULL;
-	}
-	for (size_t i = 0; i < BH_ARRAY_SIZE(probes); i++) {
+	if (pol->n_hosts && bh_hostrules_new(pol, &hr, err))
+		return -EINVAL;
+	bool named[BH_ARRAY_SIZE(known)] = {false};
+	for (size_t i = 0; i < pol->n_hosts; i++) {
+		const struct bh_host_rule *r = &pol->hosts[i];
 		struct bh_host h;
 		const char *why = NULL;
-		if (bh_host_canon(probes[i].addr, strlen(probes[i].addr), &h,
-				  &why))
+		if (!r->allow ||
+		    bh_host_canon(r->host, strlen(r->host), &h, &why) ||
+		    h.kind == BH_HOST_NAME)
 			continue;
 		int fam = h.kind == BH_HOST_IPV4 ? AF_INET : AF_INET6;
-		bool open = hr && bh_hostrules_allow(hr, &h, 80, NULL) &&
-			    bh_hostrules_addr_ok(hr, fam, h.addr, 80, NULL);
+		unsigned cls = bh_addr_classes(fam, h.addr);
+		unsigned port = r->port ? r->port : 80;
+		if (!cls || !bh_hostrules_addr_ok(hr, fam, h.addr, port, NULL))
+			continue;
+		for (size_t k = 0; k < BH_ARRAY_SIZE(known); k++)
+			if (!strcmp(known[k].addr, h.name))
+				named[k] = true;
+		cleanup_free char *loc =
+			r->port ? bh_xasprintf("net:%s:%u", h.name, r->port)
+				: bh_xasprintf("net:%s", h.name);
+		cleanup_free char *what = bh_xasprintf(
+			"%s, allowed by %s:%u", bh_addr_class_name(cls),
+			r->loc.file ? r->loc.file : "the profile", r->loc.line);
+		add_net(f, key, loc, class_severity(cls), what, true);
+	}
+	for (size_t k = 0; k < BH_ARRAY_SIZE(known); k++) {
+		if (named[k])
+			continue;
+		struct bh_host h;
+		const char *why = NULL;
+		if (bh_host_canon(known[k].addr, strlen(known[k].addr), &h, &why))
+			continue;
+		int fam = h.kind == BH_HOST_IPV4 ? AF_INET : AF_INET6;
 		cleanup_free char *loc = bh_xasprintf("net:%s", h.name);
-		struct bh_inv_finding x = {
-		    .rule = "network-destination",
-		    .kind = BH_INVF_NETWORK,
-		    .severity = probes[i].sev,
-		    .location = loc,
-		    .what = (char *)probes[i].what,
-		    .hint = "remove the `net allow` rule naming this "
-			    "address",
-		    .status = open ? BH_INV_EXPOSED : BH_INV_CONTAINED,
-		};
-		bh_secrets_fingerprint(key, loc, strlen(loc), x.fp);
-		bh_inv_findings_add(f, &x);
+		add_net(f, key, loc, class_severity(bh_addr_classes(fam, h.addr)),
+			known[k].what, false);
 	}
 	bh_hostrules_free(hr);
+	return 0;
 }
 
 /* One "inventory" record in the audit log: what was found where, by rule,
@@ -559,6 +604,26 @@ int bh_cmd_inventory(int argc, char **argv)
 		return bh_cli_fail(err);
 	cleanup_free char *home = bh_cli_host_home();
 	cleanup_free char *state = bh_state_dir(home, getenv("XDG_STATE_HOME"));
+	/* What `run` would refuse, refused here first with run's words and
+	 * exit status 2; and no place the scanner's line-based settings could
+	 * misread. */
+	cleanup_free char *home_real = realpath(home, NULL);
+	if (!o.force_ws && (!strcmp(ws, "/") ||
+			    (home_real && !strcmp(ws, home_real)))) {
+		bh_error_set(&err, BH_EK_USAGE, EPERM,
+			     "refusing %s as the workspace: it would make %s "
+			     "writable to the sandbox",
+			     ws, !strcmp(ws, "/") ? "the whole system"
+						  : "your whole home");
+		bh_error_hint(err, "run from a project directory, pass "
+				   "--workspace DIR, or --force-workspace");
+		return bh_cli_fail(err);
+	}
+	if (strchr(ws, '\n') || strchr(home, '\n')) {
+		bh_error_set(&err, BH_EK_USAGE, EINVAL,
+			     "the workspace or HOME path holds a newline");
+		return bh_cli_fail(err);
+	}
 	unsigned char key[32];
 	if (bh_load_key(state, key, &err))
 		return bh_cli_fail(err);
@@ -639,6 +704,12 @@ int bh_cmd_inventory(int argc, char **argv)
 		rc = bh_cli_fail(err);
 		goto out;
 	}
+	if (WIFEXITED(st) && WEXITSTATUS(st) == 2) {
+		/* `run` refused its options or the profile and said why. */
+		bh_error_free(ierr);
+		rc = 2;
+		goto out;
+	}
 	if (ir || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
 		if (!ierr)
 			bh_error_set(&ierr, BH_EK_SYSTEM, EIO,
@@ -655,7 +726,10 @@ int bh_cmd_inventory(int argc, char **argv)
 	bh_error_free(ierr);
 
 	bh_inv_merge(&fin, &fout, &all);
-	judge_network(pol, key, &all);
+	if (judge_network(pol, key, &all, &err)) {
+		rc = bh_cli_fail(err);
+		goto out;
+	}
 	bh_inv_sort(&all);
 	if (o.baseline)
 		bh_inv_baseline_apply(&base, &all);

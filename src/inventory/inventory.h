@@ -61,6 +61,10 @@ struct bh_inv_findings {
 };
 
 void bh_inv_findings_release(struct bh_inv_findings *f);
+/* A place as findings spell it: control bytes, invalid UTF-8 and '\\' as
+ * \xNN.  Caller frees. */
+char *bh_inv_place(const char *s);
+
 /* Appends a copy of *x (strings duplicated). */
 void bh_inv_findings_add(struct bh_inv_findings *f,
 			 const struct bh_inv_finding *x);

@@ -122,8 +122,12 @@ int bh_inv_baseline_load(const char *path, struct bh_inv_baseline *b,
 	cleanup_free char *buf = NULL;
 	size_t len = 0;
 	int r = bh_read_file(path, 64u << 20, &buf, &len, err);
-	if (r)
-		return bh_error_prefix(*err, "baseline"), r;
+	if (r) {
+		/* The user named the file: a usage error (exit 2). */
+		(*err)->kind = BH_EK_USAGE;
+		bh_error_prefix(*err, "baseline");
+		return r;
+	}
 	size_t i = 0;
 	while (i < len && (buf[i] == ' ' || buf[i] == '\n' || buf[i] == '\t'))
 		i++;
@@ -143,20 +147,28 @@ int bh_inv_baseline_load(const char *path, struct bh_inv_baseline *b,
 		json_array_foreach(arr, k, f)
 		{
 			const char *rule =
-			    json_string_value(json_object_get(f, "rule"));
+				json_string_value(json_object_get(f, "rule"));
 			const char *fp = json_string_value(
-			    json_object_get(f, "fingerprint"));
-			if (!rule || !fp || !is_fp(fp, strlen(fp))) {
+				json_object_get(f, "fingerprint"));
+			const char *loc = json_string_value(
+				json_object_get(f, "location"));
+			const char *st =
+				json_string_value(json_object_get(f, "status"));
+			if (!rule || !fp || !is_fp(fp, strlen(fp)) || !loc) {
 				json_decref(root);
 				return bh_error_set(
-				    err, BH_EK_USAGE, EINVAL,
-				    "baseline %s: finding %zu has no rule "
-				    "or fingerprint",
-				    path, k + 1);
+					err, BH_EK_USAGE, EINVAL,
+					"baseline %s: finding %zu has no rule, "
+					"fingerprint or location",
+					path, k + 1);
 			}
-			baseline_add(
-			    b, rule, fp,
-			    json_string_value(json_object_get(f, "location")));
+			/* Only what was accepted as exposed: a finding that
+			 * was contained then and is exposed now (the profile
+			 * got weaker) is new. */
+			if (st && strcmp(st, "exposed") != 0 &&
+			    strcmp(st, "suppressed") != 0)
+				continue;
+			baseline_add(b, rule, fp, loc);
 		}
 		json_decref(root);
 		return 0;
@@ -448,8 +460,9 @@ int bh_inv_write_sarif(FILE *out, const struct bh_inv_meta *m,
 		json_t *res = json_object();
 		json_object_set_new(res, "ruleId", json_string(x->rule));
 		json_object_set_new(res, "ruleIndex", json_copy(idx));
-		/* Contained: the rule holds for the sandbox ("pass"). */
-		bool exposed = x->status == BH_INV_EXPOSED;
+		/* Contained: the rule holds for the sandbox ("pass");
+		 * suppressed ones stay failures, with a suppression. */
+		bool exposed = x->status != BH_INV_CONTAINED;
 		json_object_set_new(res, "kind",
 				    json_string(exposed ? "fail" : "pass"));
 		json_object_set_new(

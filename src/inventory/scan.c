@@ -96,16 +96,53 @@ void bh_inv_findings_add(struct bh_inv_findings *f,
 	d->hint = dup_or_null(x->hint);
 }
 
+/*
+ * A place as findings show it: printable UTF-8 only.  Control bytes, DEL,
+ * C1 controls, invalid UTF-8 and the backslash itself become \xNN, so a
+ * file name from a cloned repository cannot move a terminal's cursor, fake
+ * a line of the report, or break the JSON the inside scan sends; and both
+ * passes spell the same place the same way.
+ */
+char *bh_inv_place(const char *s)
+{
+	struct bh_strbuf sb = {0};
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n = strlen(s);
+	for (size_t i = 0; i < n;) {
+		size_t k = p[i] >= 0x80 ? bh_utf8_len(p + i, n - i) : 1;
+		bool c1 = k == 2 && p[i] == 0xc2 && p[i + 1] < 0xa0;
+		if (k == 0 || c1 || p[i] < 0x20 || p[i] == 0x7f ||
+		    p[i] == '\\') {
+			bh_strbuf_printf(&sb, "\\x%02x", p[i]);
+			i++;
+			continue;
+		}
+		bh_strbuf_append(&sb, s + i, k);
+		i += k;
+	}
+	return sb.buf ? bh_strbuf_steal(&sb) : bh_xstrdup("");
+}
+
+/* Beyond these, a scan reports truncation instead of more findings: one
+ * generated file of tokens must not take hours or megabytes. */
+#define MAX_PER_FILE 50
+#define MAX_FINDINGS 5000
+
 static void add(struct scan *sc, const char *rule, enum bh_inv_fkind kind,
 		int severity, const char *location, unsigned line,
 		const char *fp_bytes, size_t fp_len, const char *tool,
 		const char *what, const char *hint)
 {
+	if (sc->out->n >= MAX_FINDINGS) {
+		sc->out->truncated = true;
+		return;
+	}
+	cleanup_free char *place = bh_inv_place(location);
 	struct bh_inv_finding f = {
 	    .rule = (char *)rule,
 	    .kind = kind,
 	    .severity = severity,
-	    .location = (char *)location,
+	    .location = place,
 	    .line = line,
 	    .tool = (char *)tool,
 	    .what = (char *)what,
@@ -114,6 +151,31 @@ static void add(struct scan *sc, const char *rule, enum bh_inv_fkind kind,
 	};
 	bh_secrets_fingerprint(sc->o->key, fp_bytes, fp_len, f.fp);
 	bh_inv_findings_add(sc->out, &f);
+}
+
+/*
+ * Opens dfd/name for reading only when it is a regular file or a
+ * directory: found first with O_PATH (which opens no device and blocks on
+ * no FIFO), then reopened through /proc/self/fd.  Opening a device node
+ * can have effects (a watchdog armed, a tape rewound) even unread.
+ * follow: whether a symlink at name is followed (catalog places are opened
+ * as an agent would open them; the walk never follows one).
+ */
+static int open_plain(int dfd, const char *name, bool follow)
+{
+	int pfd = openat(dfd, name,
+			 O_PATH | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW));
+	if (pfd < 0)
+		return -1;
+	struct stat st;
+	int fd = -1;
+	if (fstat(pfd, &st) == 0 && (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))) {
+		char proc[64];
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", pfd);
+		fd = open(proc, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	}
+	close(pfd);
+	return fd;
 }
 
 /* ---- places ------------------------------------------------------------ */
@@ -265,11 +327,16 @@ struct content_ctx {
 	const char *buf;
 	size_t len;
 	size_t line_at, line; /* newline counting resumes from here */
+	size_t found;
 };
 
 static int on_secret(void *vctx, const struct bh_secret_match *m)
 {
 	struct content_ctx *c = vctx;
+	if (++c->found > MAX_PER_FILE) {
+		c->sc->out->truncated = true;
+		return 1; /* stop: the file is reported, its count is not */
+	}
 	/* Matches come in order: count newlines from the last one on. */
 	for (; c->line_at < m->start && c->line_at < c->len; c->line_at++)
 		if (c->buf[c->line_at] == '\n')
@@ -342,8 +409,7 @@ static void dir_place(struct scan *sc, const struct bh_cred_location *l,
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
 		cleanup_free char *p = bh_xasprintf("%s/%s", dir, de->d_name);
-		int fd = openat(dfd, de->d_name,
-				O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		int fd = open_plain(dfd, de->d_name, false);
 		if (fd < 0)
 			continue;
 		struct stat st;
@@ -406,7 +472,7 @@ static void one_place(void *vctx, const char *path)
 	const struct bh_cred_location *l = c->l;
 	switch (l->kind) {
 	case BH_INV_FILE: {
-		int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+		int fd = open_plain(AT_FDCWD, path, true);
 		if (fd < 0)
 			return;
 		file_place(c->sc, l, fd, path);
@@ -556,23 +622,48 @@ static bool skip_dir(const char *name)
 static void walk(struct scan *sc, int dfd, const char *dir, unsigned depth,
 		 const char *avoid);
 
+/* Scans dfd/name (a regular file, not followed if a link) for secrets. */
+static void scan_file_at(struct scan *sc, int dfd, const char *name,
+			 const char *dir)
+{
+	cleanup_free char *p = bh_xasprintf("%s/%s", dir, name);
+	if (seen(sc, p))
+		return;
+	int fd = open_plain(dfd, name, false);
+	if (fd < 0)
+		return;
+	struct stat st;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+		ssize_t n = read_text(sc, fd);
+		if (n > 0) {
+			scan_content(sc, p, sc->buf, (size_t)n);
+			explicit_bzero(sc->buf, (size_t)n);
+		}
+	}
+	close(fd);
+}
+
 static void walk_entry(struct scan *sc, int dfd, const char *dir,
 		       const char *name, unsigned depth, const char *avoid)
 {
 	cleanup_free char *p = bh_xasprintf("%s/%s", dir, name);
 	if (avoid && !strcmp(p, avoid))
 		return;
-	int fd =
-	    openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	int fd = open_plain(dfd, name, false);
 	if (fd < 0)
-		return; /* unreadable, or a symlink: never followed */
+		return; /* unreadable, a symlink (never followed), a device */
 	struct stat st;
 	if (fstat(fd, &st) != 0) {
 		close(fd);
 		return;
 	}
 	if (S_ISDIR(st.st_mode)) {
-		if (depth < sc->max_depth && !skip_dir(name))
+		/* A repository's remotes can carry tokens
+		 * (https://user:token@host/...): its config is read, the rest
+		 * of .git is not. */
+		if (!strcmp(name, ".git"))
+			scan_file_at(sc, fd, "config", p);
+		else if (depth < sc->max_depth && !skip_dir(name))
 			walk(sc, fd, p, depth + 1, avoid);
 		close(fd);
 		return;
@@ -615,19 +706,6 @@ static void walk_root(struct scan *sc, const char *root, const char *avoid)
 		return;
 	walk(sc, fd, strcmp(root, "/") ? root : "", 1, avoid);
 	close(fd);
-	/* A repository's remotes can carry tokens (https://user:token@...). */
-	cleanup_free char *gitcfg = bh_xasprintf("%s/.git/config", root);
-	fd = open(gitcfg, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	if (fd >= 0) {
-		if (!seen(sc, gitcfg)) {
-			ssize_t n = read_text(sc, fd);
-			if (n > 0) {
-				scan_content(sc, gitcfg, sc->buf, (size_t)n);
-				explicit_bzero(sc->buf, (size_t)n);
-			}
-		}
-		close(fd);
-	}
 }
 
 /* ---- environment, descriptors, mounts ---------------------------------- */

@@ -121,9 +121,20 @@ static void profile_text(const struct bh_plan_answers *a, struct bh_plan *p)
 			   : a->ecosystem ? a->ecosystem
 					  : "default";
 	bh_strbuf_printf(&sb, "include %s\n", base);
-	if (a->network == BH_NET_NONE)
+	if (a->network == BH_NET_NONE && a->agent) {
+		/* `net none` would cut the agent off from its own model API;
+		 * the registries its profile brings are denied instead. */
+		bool py = !strcmp(a->agent, "aider");
+		bh_strbuf_printf(&sb,
+				 "# No network but the agent's own API: its "
+				 "profile's registries are denied.\nnet deny "
+				 "%s\n",
+				 py ? "pypi.org files.pythonhosted.org"
+				    : "registry.npmjs.org registry.yarnpkg.com");
+	} else if (a->network == BH_NET_NONE) {
 		bh_strbuf_puts(&sb, "# No network: nothing leaves, whatever "
 				    "runs inside.\nnet none\n");
+	}
 	else if (a->network == BH_NET_REGISTRIES && a->agent)
 		bh_strbuf_puts(&sb, "# Registries only; the agent's API stays "
 				    "reachable through its profile.\n");

@@ -117,7 +117,7 @@ assert d["permissionDecisionReason"].startswith("bulkhead: deny"), d
 import json, sys
 d = json.load(sys.stdin)["hookSpecificOutput"]
 u = d["updatedInput"]
-assert " exec --yes -q -p " in u["command"] and u["command"].endswith(" -- '"'"'ls -la'"'"'"), u
+assert " exec --yes -q -p " in u["command"] and " -w " in u["command"] and u["command"].endswith(" -- '"'"'ls -la'"'"'"), u
 assert u["timeout"] == 1000, u
 ' || fail "sandbox rewrite: $OUT"
 	# Other tools: no opinion.
@@ -143,4 +143,26 @@ test_hook_gemini_cli_wire_format() {
 	expect_contains "$OUT" '"systemMessage":"bulkhead: ask'
 	hook gemini-cli '{'"$base"',"tool_name":"read_file","tool_input":{"file_path":"x"}}'
 	expect_eq "$OUT" "" "other tools"
+}
+
+test_hook_fails_closed() {
+	# A hook that cannot do its job blocks the call (exit 2), whatever
+	# went wrong: here, a profile that does not exist.
+	OUT=$(printf '%s' '{"tool_name":"Bash","tool_input":{"command":"ls"}}' |
+		bh hook claude-code -p /nonexistent.profile 2>&1)
+	expect_eq "$?" 2 "hook with a broken profile"
+	# A state directory it cannot use: still a decision, not a failure.
+	chmod 000 "$T/home" 2>/dev/null
+	mkdir -p "$T/ro" && chmod 555 "$T/ro"
+	OUT=$(printf '%s' '{"tool_name":"Bash","tool_input":{"command":"ls"}}' |
+		BH_ENV="XDG_STATE_HOME=$T/ro/state" bh hook claude-code 2>&1)
+	local st=$?
+	chmod 755 "$T/home"
+	expect_eq "$st" 0 "hook without a usable state directory"
+	expect_contains "$OUT" '"permissionDecision":"allow"'
+}
+
+test_exec_string_starting_with_a_dash() {
+	run_bh exec -t "$TIER" -q --yes -- '-x'
+	expect_eq "$STATUS" 127 "a string starting with '-' is a command, not a bash option"
 }

@@ -241,3 +241,36 @@ P
 		expect_not_contains "$INV" "url-password env:"
 	fi
 }
+
+test_inventory_baseline_does_not_hide_what_became_exposed() {
+	inv --json
+	printf '%s' "$RAW" > "$T/base.json"
+	chmod a+r "$T/base.json"
+	cat > "$T/meta.profile" <<'P'
+include default
+net allow 169.254.169.254:443 127.0.0.1:5432
+P
+	chmod a+r "$T/meta.profile"
+	inv -p "$T/meta.profile" --baseline "$T/base.json" --fail-on critical
+	expect_eq "$STATUS" 1 "metadata endpoint newly exposed"
+	expect_contains "$INV" "exposed network network-destination net:169.254.169.254:443"
+	expect_contains "$INV" "exposed network network-destination net:127.0.0.1:5432"
+}
+
+test_inventory_names_are_escaped_and_nested_repos_read() {
+	local evil
+	evil=$(printf 'evil\n\033[31mRED\a\377.env')
+	printf 'NPM_TOKEN=%s\n' "$NPM_FAKE" > "$T/ws/$evil"
+	mkdir -p "$T/ws/sub/.git"
+	printf '[remote "origin"]\n\turl = https://someone:%s@github.com/x/y\n' \
+		"$GH_TOKEN_FAKE" > "$T/ws/sub/.git/config"
+	chmod -R a+rX "$T/ws"
+	inv
+	expect_eq "$STATUS" 0 "inventory over an odd file name"
+	expect_contains "$INV" 'exposed content npm-token '"$T"'/ws/evil\x0a\x1b[31mRED\x07\xff.env'
+	expect_contains "$INV" "exposed content github-pat $T/ws/sub/.git/config"
+	local txt
+	txt=$(bh inventory -q -t "$TIER" 2>&1)
+	case "$txt" in *$'\033'*) fail "an escape byte reached the text output" ;; esac
+	no_secret_bytes "$txt"
+}
