@@ -384,6 +384,8 @@ struct lexcfg {
 	bool dq;	 /* PARAM: the ${...} is itself inside "..." */
 	bool stop_slash; /* PARAM: the pattern of ${x/p/r} */
 	int open, close; /* ARITH */
+	bool brace_ends; /* ARITH: a subscript of ${a[...]}, which bash ends
+			    at the first } as it ends the whole ${...} */
 	size_t open_pos;
 	const char *what;
 };
@@ -540,6 +542,7 @@ static int lex_braced_param(struct sh_ps *ps, struct wb *wb, size_t at, bool dq)
 		struct lexcfg cfg = {.mode = LM_ARITH,
 				     .open = '[',
 				     .close = ']',
+				     .brace_ends = true,
 				     .open_pos = sub_at,
 				     .what = "'['"};
 		if (lex_discard(ps, &cfg) < 0)
@@ -837,6 +840,10 @@ static int lex_ends(struct sh_ps *ps, const struct lexcfg *cfg, int c,
 		if (c < 0)
 			return sh_fail(ps, cfg->open_pos, "unterminated %s",
 				       cfg->what);
+		if (c == '}' && cfg->brace_ends)
+			return sh_fail(ps, cfg->open_pos,
+				       "bad substitution: '}' inside the "
+				       "subscript ends the ${...} in bash");
 		if (c == cfg->close && *paren == 0)
 			return 1;
 		n = c == cfg->open ? 1 : c == cfg->close ? -1 : 0;
