@@ -52,6 +52,7 @@ struct wb {
 	size_t name_len;
 	size_t assign_len, value_pos;
 	bool append, subscript;
+	size_t subscript_src; /* where the [ of NAME[ is */
 	struct brace_frame *br;
 	size_t n_br, cap_br;
 	bool bracket;
@@ -792,8 +793,10 @@ static int lex_plain_prefix(struct sh_ps *ps, struct wb *wb, int c)
 		wb->tilde_ok = true;
 		return 1;
 	}
-	if (name_ok && wb->name_len > 0 && c == '[')
+	if (name_ok && wb->name_len > 0 && c == '[') {
 		wb->subscript = true;
+		wb->subscript_src = ps->src.pos;
+	}
 	if (start && c == '=') {
 		int n = sh_peek2(ps);
 		if (sh_is_name_start(n))
@@ -1057,6 +1060,8 @@ struct bh_sh_word *sh_lex_word_info(struct sh_ps *ps, enum sh_wmode mode,
 		info->value_pos = wb.value_pos;
 		info->append = wb.append;
 		info->subscript = wb.subscript;
+		info->open_subscript = wb.subscript && wb.bracket &&
+				       wb.bracket_src == wb.subscript_src;
 	}
 	struct bh_sh_word *w = wb_word(ps, &wb, start);
 	wb_free(&wb);

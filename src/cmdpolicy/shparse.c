@@ -27,9 +27,9 @@
 #include "core/util.h"
 
 const char *const sh_rw_names[RW_COUNT] = {
-    "",	     "if", "then", "elif", "else",     "fi",	 "while",
-    "until", "do", "done", "for",  "in",       "case",	 "esac",
-    "{",     "}",  "!",	   "[[",   "function", "select", "coproc",
+    "",	  "if",	  "then", "elif",     "else",	"fi",	  "while", "until",
+    "do", "done", "for",  "in",	      "case",	"esac",	  "{",	   "}",
+    "!",  "[[",	  "]]",	  "function", "select", "coproc",
 };
 
 /* The reserved word that is the next token, if any: unquoted, whole (a
@@ -43,9 +43,9 @@ enum sh_rw sh_reserved_at(struct sh_ps *ps, size_t *end)
 	if (c == '{' || c == '}' || c == '!') {
 		buf[n++] = (char)c;
 		sh_advance(ps);
-	} else if (c == '[' && sh_peek2(ps) == '[') {
-		buf[n++] = '[';
-		buf[n++] = '[';
+	} else if ((c == '[' || c == ']') && sh_peek2(ps) == c) {
+		buf[n++] = (char)c;
+		buf[n++] = (char)c;
 		sh_advance(ps);
 		sh_advance(ps);
 	} else {
