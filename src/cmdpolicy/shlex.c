@@ -1090,9 +1090,11 @@ struct bh_sh_word *sh_lex_heredoc_body(struct sh_ps *ps)
 void sh_parts_take(struct bh_sh_part **parts, size_t *n, size_t *cap,
 		   struct bh_sh_word *w)
 {
-	bh_xgrow((void **)parts, cap, *n + w->n_parts, sizeof(**parts));
-	memcpy(*parts + *n, w->parts, w->n_parts * sizeof(**parts));
-	*n += w->n_parts;
+	if (w->n_parts) { /* an empty word ("") has no parts array */
+		bh_xgrow((void **)parts, cap, *n + w->n_parts, sizeof(**parts));
+		memcpy(*parts + *n, w->parts, w->n_parts * sizeof(**parts));
+		*n += w->n_parts;
+	}
 	w->n_parts = 0;
 	sh_word_free(w);
 }

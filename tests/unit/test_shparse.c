@@ -478,6 +478,7 @@ static const struct sh_case assigns_cases[] = {
     {"declare -a x=(a $(b))",
      "(list (cmd \"declare\" \"-a\" (word \"x=(a \" (cmdsub (list (cmd "
      "\"b\"))) \")\")))"},
+    {"declare -a x=(\"\" a)", "(list (cmd \"declare\" \"-a\" \"x=( a)\"))"},
     {"local x=(a 'b c')", "(list (cmd \"local\" \"x=(a b c)\"))"},
     {"x=~/a:~/b",
      "(list (cmd (= \"x\" (word (tilde \"\") \"/a:\" (tilde \"\") \"/b\""
