@@ -57,8 +57,14 @@ static int parse_array(struct sh_ps *ps, struct bh_sh_word ***elems, size_t *n)
 	for (;;) {
 		if (sh_skip_space(ps, true) < 0)
 			return ps->rc;
-		if (sh_match(ps, ")"))
+		if (sh_match(ps, ")")) {
+			/* bash reads x=(a)b as the string "(a)b" */
+			if (!sh_is_meta(sh_peek(ps)) || sh_procsub_at(ps))
+				return sh_fail(ps, ps->src.pos,
+					       "text right after an array "
+					       "assignment");
 			return 0;
+		}
 		struct bh_sh_word *w = list_word(ps, at, "array assignment");
 		if (!w)
 			return ps->rc;
@@ -330,6 +336,13 @@ static int simple_word(struct sh_ps *ps, struct bh_sh_node *n, bool *decl)
 		return ps->rc;
 	if (n->n_words == 0 && info.assign_len)
 		return add_assignment(ps, n, w, wstart, &info);
+	if (n->n_words == 0 && info.open_subscript) {
+		/* bash reads NAME[ ... ] here across blanks and operators */
+		sh_word_free(w);
+		return sh_fail(ps, wstart,
+			       "array subscript with blanks or operators "
+			       "before a command is not supported");
+	}
 	if (n->n_words == 0 && info.subscript &&
 	    (strstr(w->raw, "]=") || strstr(w->raw, "]+="))) {
 		sh_word_free(w);
@@ -531,6 +544,11 @@ static int for_header(struct sh_ps *ps, struct bh_sh_node *f, size_t at)
 		if (sh_lex_arith(ps, ap, "'for (('", &f->arith) < 0 ||
 		    sh_skip_space(ps, false) < 0)
 			return ps->rc;
+		const char *semi = strchr(f->arith, ';');
+		if (!semi || !strchr(semi + 1, ';'))
+			return sh_fail(ps, ap,
+				       "'for ((...))' needs three expressions "
+				       "separated by ';'");
 		sh_match(ps, ";");
 		return 0;
 	}

@@ -52,6 +52,7 @@ struct wb {
 	size_t name_len;
 	size_t assign_len, value_pos;
 	bool append, subscript;
+	size_t subscript_src; /* where the [ of NAME[ is */
 	struct brace_frame *br;
 	size_t n_br, cap_br;
 	bool bracket;
@@ -384,6 +385,8 @@ struct lexcfg {
 	bool dq;	 /* PARAM: the ${...} is itself inside "..." */
 	bool stop_slash; /* PARAM: the pattern of ${x/p/r} */
 	int open, close; /* ARITH */
+	bool brace_ends; /* ARITH: a subscript of ${a[...]}, which bash ends
+			    at the first } as it ends the whole ${...} */
 	size_t open_pos;
 	const char *what;
 };
@@ -540,6 +543,7 @@ static int lex_braced_param(struct sh_ps *ps, struct wb *wb, size_t at, bool dq)
 		struct lexcfg cfg = {.mode = LM_ARITH,
 				     .open = '[',
 				     .close = ']',
+				     .brace_ends = true,
 				     .open_pos = sub_at,
 				     .what = "'['"};
 		if (lex_discard(ps, &cfg) < 0)
@@ -789,8 +793,10 @@ static int lex_plain_prefix(struct sh_ps *ps, struct wb *wb, int c)
 		wb->tilde_ok = true;
 		return 1;
 	}
-	if (name_ok && wb->name_len > 0 && c == '[')
+	if (name_ok && wb->name_len > 0 && c == '[') {
 		wb->subscript = true;
+		wb->subscript_src = ps->src.pos;
+	}
 	if (start && c == '=') {
 		int n = sh_peek2(ps);
 		if (sh_is_name_start(n))
@@ -837,6 +843,10 @@ static int lex_ends(struct sh_ps *ps, const struct lexcfg *cfg, int c,
 		if (c < 0)
 			return sh_fail(ps, cfg->open_pos, "unterminated %s",
 				       cfg->what);
+		if (c == '}' && cfg->brace_ends)
+			return sh_fail(ps, cfg->open_pos,
+				       "bad substitution: '}' inside the "
+				       "subscript ends the ${...} in bash");
 		if (c == cfg->close && *paren == 0)
 			return 1;
 		n = c == cfg->open ? 1 : c == cfg->close ? -1 : 0;
@@ -1050,6 +1060,8 @@ struct bh_sh_word *sh_lex_word_info(struct sh_ps *ps, enum sh_wmode mode,
 		info->value_pos = wb.value_pos;
 		info->append = wb.append;
 		info->subscript = wb.subscript;
+		info->open_subscript = wb.subscript && wb.bracket &&
+				       wb.bracket_src == wb.subscript_src;
 	}
 	struct bh_sh_word *w = wb_word(ps, &wb, start);
 	wb_free(&wb);
@@ -1078,9 +1090,11 @@ struct bh_sh_word *sh_lex_heredoc_body(struct sh_ps *ps)
 void sh_parts_take(struct bh_sh_part **parts, size_t *n, size_t *cap,
 		   struct bh_sh_word *w)
 {
-	bh_xgrow((void **)parts, cap, *n + w->n_parts, sizeof(**parts));
-	memcpy(*parts + *n, w->parts, w->n_parts * sizeof(**parts));
-	*n += w->n_parts;
+	if (w->n_parts) { /* an empty word ("") has no parts array */
+		bh_xgrow((void **)parts, cap, *n + w->n_parts, sizeof(**parts));
+		memcpy(*parts + *n, w->parts, w->n_parts * sizeof(**parts));
+		*n += w->n_parts;
+	}
 	w->n_parts = 0;
 	sh_word_free(w);
 }

@@ -27,9 +27,9 @@
 #include "core/util.h"
 
 const char *const sh_rw_names[RW_COUNT] = {
-    "",	     "if", "then", "elif", "else",     "fi",	 "while",
-    "until", "do", "done", "for",  "in",       "case",	 "esac",
-    "{",     "}",  "!",	   "[[",   "function", "select", "coproc",
+    "",	  "if",	  "then", "elif",     "else",	"fi",	  "while", "until",
+    "do", "done", "for",  "in",	      "case",	"esac",	  "{",	   "}",
+    "!",  "[[",	  "]]",	  "function", "select", "coproc",
 };
 
 /* The reserved word that is the next token, if any: unquoted, whole (a
@@ -43,9 +43,9 @@ enum sh_rw sh_reserved_at(struct sh_ps *ps, size_t *end)
 	if (c == '{' || c == '}' || c == '!') {
 		buf[n++] = (char)c;
 		sh_advance(ps);
-	} else if (c == '[' && sh_peek2(ps) == '[') {
-		buf[n++] = '[';
-		buf[n++] = '[';
+	} else if ((c == '[' || c == ']') && sh_peek2(ps) == c) {
+		buf[n++] = (char)c;
+		buf[n++] = (char)c;
 		sh_advance(ps);
 		sh_advance(ps);
 	} else {
@@ -516,15 +516,31 @@ int sh_parse_redir(struct sh_ps *ps, struct bh_sh_node *node, int fd)
 	if (i == BH_ARRAY_SIZE(ops))
 		return sh_unexpected(ps);
 	enum bh_sh_redir_op op = ops[i].op;
+	bool dup = op == BH_SHR_DUP_IN || op == BH_SHR_DUP_OUT;
+	int fd2, num;
 	if (sh_skip_space(ps, false) < 0)
 		return ps->rc;
-	if (sh_is_meta(sh_peek(ps)) && !sh_procsub_at(ps))
+	size_t num_at = ps->src.pos;
+	if ((num = sh_redir_prefix(ps, &fd2)) < 0)
+		return ps->rc;
+	/* bash reads the digits in "> 2>x" as the next redirection's fd:
+	 * <& and >& take them as their target, the others have none */
+	if ((num > 0 && !dup) ||
+	    (num == 0 && sh_is_meta(sh_peek(ps)) && !sh_procsub_at(ps)))
 		return sh_fail(ps, at, "redirection '%s' without a target",
 			       ops[i].s);
-	struct sh_wordinfo info;
-	struct bh_sh_word *w = sh_lex_word_info(ps, SH_W_PLAIN, &info);
-	if (!w)
+	struct sh_wordinfo info = {0};
+	struct bh_sh_word *w;
+	if (num > 0) {
+		w = sh_word_static(ps->src.s + num_at, ps->src.pos - num_at);
+	} else if (dup && sh_peek(ps) == '-') {
+		/* bash: "-" after <& or >& is a token of its own, so
+		 * ">&-x" closes stdout and passes the argument x */
+		sh_advance(ps);
+		w = sh_word_static("-", 1);
+	} else if (!(w = sh_lex_word_info(ps, SH_W_PLAIN, &info))) {
 		return ps->rc;
+	}
 	if (op == BH_SHR_DUP_OUT && fd < 0 &&
 	    !(w->is_static && is_dup_target(w->lit)))
 		op = BH_SHR_OUT_ERR; /* >&file: stdout and stderr */

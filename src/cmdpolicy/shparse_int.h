@@ -77,6 +77,7 @@ enum sh_rw {
 	RW_RBRACE,
 	RW_BANG,
 	RW_DBRACKET,
+	RW_DBRACKET_END,
 	RW_FUNCTION,
 	RW_SELECT,
 	RW_COPROC,
@@ -178,11 +179,12 @@ struct bh_sh_word *sh_lex_word(struct sh_ps *ps, enum sh_wmode mode);
 
 /* Facts about the last word lexed, for the grammar. */
 struct sh_wordinfo {
-	bool quoted;	   /* any quoting or escaping */
-	size_t assign_len; /* "NAME=" or "NAME+=": the prefix length, or 0 */
-	size_t value_pos;  /* assign_len: buffer position of the value */
-	bool append;	   /* += */
-	bool subscript;	   /* NAME[ at the start (an element assignment?) */
+	bool quoted;	     /* any quoting or escaping */
+	size_t assign_len;   /* "NAME=" or "NAME+=": the prefix length, or 0 */
+	size_t value_pos;    /* assign_len: buffer position of the value */
+	bool append;	     /* += */
+	bool subscript;	     /* NAME[ at the start (an element assignment?) */
+	bool open_subscript; /* ... and the word ended before its ] */
 };
 struct bh_sh_word *sh_lex_word_info(struct sh_ps *ps, enum sh_wmode mode,
 				    struct sh_wordinfo *info);

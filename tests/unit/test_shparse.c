@@ -117,6 +117,21 @@ static const struct sh_case threats_cases[] = {
     {"ls $((1 + $(X)))",
      "(list (cmd \"ls\" (arith \"1 + $(X)\") (nested (list (cmd \"X\")))"
      "))"},
+    {"false && echo ${x[} ; X ; ]}",
+     "!at byte 17: bad substitution: '}' inside the subscript ends the $"
+     "{...} in bash"},
+    {"( echo ${x:-<(echo }) ; X ; ( echo } )",
+     "(list (subshell (list (cmd \"echo\" (param \"x\") (nested (list (c"
+     "md \"echo\" \"}\")))))))"},
+    {"echo a >&2>/dev/null",
+     "(list (cmd \"echo\" \"a\" (>& \"2\") (> \"/dev/null\")))"},
+    {"git push >&--force",
+     "(list (cmd \"git\" \"push\" \"-force\" (>& \"-\")))"},
+    {"f a >& -x", "(list (cmd \"f\" \"a\" \"x\" (>& \"-\")))"},
+    {"cat <&-b", "(list (cmd \"cat\" \"b\" (<& \"-\")))"},
+    {"echo \"$$(X)\"", "(list (cmd \"echo\" (word (qparam \"$\") \"(X)\")))"},
+    {"echo ${x:-$$(X)}", "(list (cmd \"echo\" (param \"x\")))"},
+    {"echo a[x;y]", "(list (cmd \"echo\" \"a[x\") (cmd \"y]\"))"},
     {"ls <<< \"$(X)\"",
      "(list (cmd \"ls\" (<<< (qcmdsub (list (cmd \"X\"))))))"},
     {"ls > \"$(X)\"", "(list (cmd \"ls\" (> (qcmdsub (list (cmd \"X\"))))))"},
@@ -209,6 +224,8 @@ static const struct sh_case params_cases[] = {
      "am \"x\") (param \"!\")))"},
     {"echo ${x[@]} ${x[1]} ${x[*]}",
      "(list (cmd \"echo\" (param \"x\") (param \"x\") (param \"x\")))"},
+    {"echo ${a[b[1]]} ${a[ ${b} ]} ${a[\"}\"]}",
+     "(list (cmd \"echo\" (param \"a\") (param \"a\") (param \"a\")))"},
     {"echo ${x^^} ${x^} ${x,,} ${x,}",
      "(list (cmd \"echo\" (param \"x\") (param \"x\") (param \"x\") (par"
      "am \"x\")))"},
@@ -461,6 +478,7 @@ static const struct sh_case assigns_cases[] = {
     {"declare -a x=(a $(b))",
      "(list (cmd \"declare\" \"-a\" (word \"x=(a \" (cmdsub (list (cmd "
      "\"b\"))) \")\")))"},
+    {"declare -a x=(\"\" a)", "(list (cmd \"declare\" \"-a\" \"x=( a)\"))"},
     {"local x=(a 'b c')", "(list (cmd \"local\" \"x=(a b c)\"))"},
     {"x=~/a:~/b",
      "(list (cmd (= \"x\" (word (tilde \"\") \"/a:\" (tilde \"\") \"/b\""
@@ -603,6 +621,17 @@ static const struct sh_case errors_cases[] = {
     {"a[1]=x", "!at byte 0: assignments to array elements are not supported"},
     {"a[$(X)]=1",
      "!at byte 0: assignments to array elements are not supported"},
+    {"a[x | y]=1",
+     "!at byte 0: array subscript with blanks or operators before a comm"
+     "and is not supported"},
+    {"a[x", "!at byte 0: array subscript with blanks or operators before a comm"
+	    "and is not supported"},
+    {"cat <5<hi", "!at byte 4: redirection '<' without a target"},
+    {"echo x >&2>f", "(list (cmd \"echo\" \"x\" (>& \"2\") (> \"f\")))"},
+    {"x=(a)y", "!at byte 5: text right after an array assignment"},
+    {"x=(a)$(X)", "!at byte 5: text right after an array assignment"},
+    {"for ((i)); do a; done",
+     "!at byte 4: 'for ((...))' needs three expressions separated by ';'"},
     {"a[1]+=x", "!at byte 0: assignments to array elements are not supported"},
     {"x=1 a[1]=2 cmd",
      "!at byte 4: assignments to array elements are not supported"},
@@ -614,6 +643,8 @@ static const struct sh_case errors_cases[] = {
      "put a space between the two '(' for nested subshells"},
     {"fi", "!at byte 0: unexpected 'fi'"},
     {"then", "!at byte 0: unexpected 'then'"},
+    {"]]", "!at byte 0: unexpected ']]'"},
+    {"[[ a ]] ]]", "!at byte 8: unexpected ']]'"},
     {"a;;", "!at byte 1: unexpected ';;'"},
     {"a ;& b", "!at byte 2: unexpected ';&'"},
     {"a |", "!at byte 3: unexpected end of input"},
