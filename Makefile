@@ -98,7 +98,7 @@ asan: asan-build
 fuzz: $(BUILD)/gen/builtin_profiles.c
 	@mkdir -p $(BUILD)/fuzz
 	@for t in $(FUZZ_TARGETS); do \
-	  clang-14 $(CPPFLAGS) -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined \
+	  clang-14 $(CPPFLAGS) -std=c11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 	    -o $(BUILD)/fuzz/$$t tests/fuzz/fuzz_$$t.c $(LIB_SRC) $(BUILD)/gen/builtin_profiles.c $(LDLIBS) || exit 1; \
 	  echo "built $(BUILD)/fuzz/$$t (run: $(BUILD)/fuzz/$$t tests/fuzz/corpus/$$t)"; done
 
