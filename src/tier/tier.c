@@ -8,10 +8,12 @@
 
 extern const struct bh_tier_ops bh_tier_kernel;
 extern const struct bh_tier_ops bh_tier_namespace;
+extern const struct bh_tier_ops bh_tier_microvm;
 
 static const struct bh_tier_ops *const tiers[] = {
 	&bh_tier_kernel,
 	&bh_tier_namespace,
+	&bh_tier_microvm,
 };
 
 const struct bh_tier_ops *bh_tier_ops_get(enum bh_tier_id id)

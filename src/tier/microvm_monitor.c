@@ -1,0 +1,321 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The microvm tier's monitor: a child of the supervisor that starts qemu
+ * and speaks the guest port's protocol (guest/proto.h).  The supervisor
+ * sees it as the command: signals it forwards to the monitor go on to the
+ * command in the guest; a SIGKILL (time limit, supervisor gone) takes qemu
+ * with it through the parent-death signal.
+ *
+ * What it defends against: qemu running with host privileges (it runs as
+ * the sandbox's uid with no_new_privs and only the descriptors it needs),
+ * and a VM outliving bulkhead.  What it trusts: nothing the guest sends
+ * beyond framing; output bytes are passed on as they are (the supervisor
+ * sanitises them when the caller is a terminal).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/fsutil.h"
+#include "core/strbuf.h"
+#include "core/util.h"
+#include "guest/proto.h"
+#include "tier/microvm.h"
+
+static __attribute__((noreturn)) void exec_qemu(const struct bh_vm_run *r,
+						pid_t monitor)
+{
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	signal(SIGPIPE, SIG_DFL);
+	/* Its own process group: a Ctrl-C meant for the command must not
+	 * stop the machine under it. */
+	(void)setpgid(0, 0);
+	cleanup_free char *log = bh_xasprintf("%s/qemu.log", r->vmdir);
+	int lfd = open(log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	int nul = open("/dev/null", O_RDWR | O_CLOEXEC);
+	int kfd = fcntl(r->kernel_fd, F_DUPFD_CLOEXEC, 10);
+	int ifd = fcntl(r->initrd_fd, F_DUPFD_CLOEXEC, 10);
+	if (lfd < 0 || nul < 0 || kfd < 0 || ifd < 0 || dup2(nul, 0) < 0 ||
+	    dup2(nul, 1) < 0 || dup2(lfd, 2) < 0 || dup2(kfd, 3) < 0 ||
+	    dup2(ifd, 4) < 0)
+		_exit(125);
+	(void)syscall(SYS_close_range, 5U, ~0U, 0);
+	if (r->set_ids) {
+		if (fchown(2, r->uid, r->gid) != 0)
+			_exit(125);
+		if (setgroups(0, NULL) != 0 ||
+		    setresgid(r->gid, r->gid, r->gid) != 0 ||
+		    setresuid(r->uid, r->uid, r->uid) != 0)
+			_exit(125);
+	}
+	/* After the identity change, which clears it. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0 ||
+	    getppid() != monitor)
+		_exit(125);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+		_exit(125);
+	execv(r->qemu_argv[0], r->qemu_argv);
+	_exit(127);
+}
+
+/* The last lines of a log, to say why a VM ended early. */
+static void print_tail(const char *path, const char *what)
+{
+	char *text = NULL;
+	size_t n = 0;
+	if (bh_read_file(path, 1u << 20, &text, &n, NULL) != 0 || !n) {
+		free(text);
+		return;
+	}
+	size_t lines = 0, i = n;
+	while (i > 0 && lines < 8)
+		if (text[--i] == '\n' && i + 1 < n)
+			lines++;
+	fprintf(stderr, "bulkhead: microvm: %s (last lines):\n%s%s", what,
+		text + (i ? i + 1 : 0), text[n - 1] == '\n' ? "" : "\n");
+	free(text);
+}
+
+struct mon {
+	const struct bh_vm_run *r;
+	int conn;
+	struct bh_strbuf in; /* bytes from the guest not yet framed */
+	bool have_status;
+	int status;
+};
+
+/* One frame from the guest; a status (of any kind) is acknowledged. */
+static void guest_frame(struct mon *m, char type, const unsigned char *p,
+			uint32_t len)
+{
+	const struct bh_vm_run *r = m->r;
+	switch (type) {
+	case BH_FRAME_STDOUT:
+		(void)bh_frame_write_all(r->out_fd, p, len);
+		return;
+	case BH_FRAME_STDERR:
+		(void)bh_frame_write_all(r->err_fd, p, len);
+		return;
+	case BH_FRAME_STATUS:
+		if (len < 4)
+			return;
+		m->status = (int)bh_frame_le32(p);
+		break;
+	case BH_FRAME_NOTFOUND:
+	case BH_FRAME_NOEXEC:
+		if (len < 4)
+			return;
+		fprintf(stderr, "bulkhead: %s: %s\n", r->cmd_name,
+			type == BH_FRAME_NOTFOUND
+				? "command not found"
+				: strerror((int)bh_frame_le32(p)));
+		m->status = W_EXITCODE(type == BH_FRAME_NOTFOUND ? 127 : 126,
+				       0);
+		break;
+	case BH_FRAME_SETUP:
+		if (len < 4)
+			return;
+		fprintf(stderr,
+			"bulkhead: microvm: guest setup failed at %.*s: %s\n",
+			(int)(len - 4), (const char *)p + 4,
+			strerror((int)bh_frame_le32(p)));
+		m->status = W_EXITCODE(125, 0);
+		break;
+	default:
+		return;
+	}
+	m->have_status = true;
+	bh_frame_send(m->conn, BH_FRAME_ACK, NULL, 0);
+}
+
+/* Reads from the guest; false at EOF. */
+static bool from_guest(struct mon *m)
+{
+	char buf[65536];
+	ssize_t n = read(m->conn, buf, sizeof(buf));
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return true;
+	if (n <= 0)
+		return false;
+	bh_strbuf_append(&m->in, buf, (size_t)n);
+	size_t off = 0;
+	while (m->in.len - off >= 5) {
+		const unsigned char *h = (const unsigned char *)m->in.buf + off;
+		uint32_t len = bh_frame_le32(h + 1);
+		if (len > BH_FRAME_MAX)
+			return false; /* not our guest init: stop */
+		if (m->in.len - off < 5 + (size_t)len)
+			break;
+		guest_frame(m, (char)h[0], h + 5, len);
+		off += 5 + len;
+	}
+	memmove(m->in.buf, m->in.buf + off, m->in.len - off);
+	m->in.len -= off;
+	return true;
+}
+
+static int listen_at(const struct bh_vm_run *r)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	int n = snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/io.sock",
+			 r->vmdir);
+	if (n < 0 || (size_t)n >= sizeof(sa.sun_path)) {
+		fprintf(stderr, "bulkhead: microvm: socket path too long: "
+				"%s/io.sock (set TMPDIR shorter)\n",
+			r->vmdir);
+		return -1;
+	}
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
+	    (r->set_ids && chown(sa.sun_path, r->uid, r->gid) != 0) ||
+	    listen(fd, 1) != 0) {
+		fprintf(stderr, "bulkhead: microvm: %s: %s\n", sa.sun_path,
+			strerror(errno));
+		return -1;
+	}
+	return fd;
+}
+
+static double mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* Waits for qemu's connection; -1 when qemu died first or took too long. */
+static int accept_qemu(int lfd, pid_t qemu)
+{
+	double end = mono_ms() + 30000;
+	while (mono_ms() < end) {
+		struct pollfd pf = {.fd = lfd, .events = POLLIN};
+		if (poll(&pf, 1, 100) > 0)
+			return accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+		if (waitpid(qemu, NULL, WNOHANG) == qemu)
+			return -2;
+	}
+	return -1;
+}
+
+static __attribute__((noreturn)) void finish(const struct bh_vm_run *r, struct mon *m, pid_t qemu,
+		   bool qemu_reaped)
+{
+	/* After the acknowledgement the guest reboots at once; a VM that
+	 * does not is stopped. */
+	double end = mono_ms() + 10000;
+	while (!qemu_reaped && mono_ms() < end) {
+		if (waitpid(qemu, NULL, WNOHANG) == qemu)
+			qemu_reaped = true;
+		else
+			(void)poll(NULL, 0, 20);
+	}
+	if (!qemu_reaped) {
+		kill(qemu, SIGKILL);
+		(void)waitpid(qemu, NULL, 0);
+	}
+	if (!m->have_status) {
+		cleanup_free char *qlog = bh_xasprintf("%s/qemu.log", r->vmdir);
+		cleanup_free char *clog =
+			bh_xasprintf("%s/console.log", r->vmdir);
+		fprintf(stderr, "bulkhead: microvm: the VM ended without the "
+				"command's status\n");
+		print_tail(qlog, "qemu");
+		print_tail(clog, "guest console");
+		m->status = W_EXITCODE(125, 0);
+	}
+	(void)!write(r->status_wr, &m->status, sizeof(m->status));
+	_exit(0);
+}
+
+void bh_vm_monitor(const struct bh_vm_run *r)
+{
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0 ||
+	    getppid() != r->supervisor)
+		_exit(125);
+	(void)setsid();
+	/* The supervisor blocked these before the fork: take them here. */
+	sigset_t set;
+	sigemptyset(&set);
+	int sigs[] = {SIGCHLD, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1,
+		      SIGUSR2, SIGWINCH};
+	for (size_t i = 0; i < BH_ARRAY_SIZE(sigs); i++)
+		sigaddset(&set, sigs[i]);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	int sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	struct mon m = {.r = r, .conn = -1, .status = W_EXITCODE(125, 0)};
+	int lfd = listen_at(r);
+	if (lfd < 0 || sfd < 0)
+		finish(r, &m, -1, true);
+	pid_t self = getpid();
+	pid_t qemu = fork();
+	if (qemu == 0)
+		exec_qemu(r, self);
+	if (qemu < 0)
+		finish(r, &m, -1, true);
+	m.conn = accept_qemu(lfd, qemu);
+	close(lfd);
+	if (m.conn < 0)
+		finish(r, &m, qemu, m.conn == -2);
+	int in_fd = r->in_fd;
+	bool qemu_reaped = false;
+	for (;;) {
+		struct pollfd pf[3] = {{.fd = m.conn, .events = POLLIN},
+				       {.fd = sfd, .events = POLLIN},
+				       {.fd = in_fd, .events = POLLIN}};
+		int np = in_fd >= 0 && !m.have_status ? 3 : 2;
+		if (poll(pf, (nfds_t)np, -1) < 0 && errno != EINTR)
+			break;
+		if (pf[0].revents && !from_guest(&m))
+			break;
+		if (pf[1].revents) {
+			struct signalfd_siginfo si;
+			while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+				int sig = (int)si.ssi_signo;
+				if (sig == SIGCHLD) {
+					if (waitpid(qemu, NULL, WNOHANG) == qemu)
+						qemu_reaped = true;
+				} else {
+					unsigned char b[4] = {sig & 0xff, 0, 0,
+							      0};
+					bh_frame_send(m.conn, BH_FRAME_SIGNAL, b,
+						   4);
+				}
+			}
+			if (qemu_reaped) {
+				/* Whatever it sent before dying. */
+				while (from_guest(&m))
+					;
+				break;
+			}
+		}
+		if (np == 3 && pf[2].revents) {
+			char buf[16384];
+			ssize_t n = read(in_fd, buf, sizeof(buf));
+			if (n > 0) {
+				bh_frame_send(m.conn, BH_FRAME_STDIN, buf,
+					   (uint32_t)n);
+			} else if (n == 0 || errno != EINTR) {
+				bh_frame_send(m.conn, BH_FRAME_STDIN, NULL, 0);
+				in_fd = -1;
+			}
+		}
+	}
+	bh_strbuf_release(&m.in);
+	finish(r, &m, qemu, qemu_reaped);
+}
