@@ -74,6 +74,10 @@ struct vm_state {
 	struct vm_share *shares;
 	size_t n_shares, cap_shares;
 	struct bh_strbuf config; /* the guest's config records */
+	struct bh_vm_hostmount *hostmounts;
+	size_t n_hostmounts, cap_hostmounts;
+	bool host_ns; /* qemu gets its own mount namespace */
+	char *host_ns_why;
 	char **qemu_argv;
 	size_t n_argv;
 	char *vmdir;   /* RUNDIR/vm: config share, socket, logs */
@@ -160,7 +164,18 @@ static bool as_symlink(struct vm_state *k, const struct bh_mop *op)
 	return false;
 }
 
-/* The root's operations as the guest's config records and the shares. */
+static void add_hostmount(struct vm_state *k, char kind, const char *path)
+{
+	bh_xgrow((void **)&k->hostmounts, &k->cap_hostmounts,
+		 k->n_hostmounts + 1, sizeof(*k->hostmounts));
+	k->hostmounts[k->n_hostmounts].kind = kind;
+	k->hostmounts[k->n_hostmounts].path = bh_xstrdup(path);
+	k->n_hostmounts++;
+}
+
+/* The root's operations as the guest's config records and the shares;
+ * what lies inside a share (hide, protect, pins) also as changes to
+ * qemu's own view of the host, so the host kernel enforces it too. */
 static int plan_guest(struct bh_session *s, struct vm_state *k,
 		      struct bh_error **err)
 {
@@ -186,9 +201,13 @@ static int plan_guest(struct bh_session *s, struct vm_state *k,
 		case BH_MOP_MASK:
 			cfg_rec(&k->config, BH_CFG_HIDE, 2, op->path,
 				op->is_dir ? "d" : "f");
+			add_hostmount(k, op->is_dir ? 'd' : 'f', op->path);
 			break;
 		case BH_MOP_REBIND:
-			cfg_rec(&k->config, BH_CFG_PROTECT, 1, op->path);
+			if (op->ro)
+				cfg_rec(&k->config, BH_CFG_PROTECT, 1,
+					op->path);
+			add_hostmount(k, op->ro ? 'p' : 'b', op->path);
 			break;
 		case BH_MOP_BIND:
 			if (under(op->path, "/proc")) {
@@ -255,14 +274,23 @@ static void report_paths(struct bh_session *s, struct vm_state *k)
 					      rule, loc, "not shared",
 					      "no share reaches it: it does "
 					      "not exist in the VM");
+			else if (k->host_ns)
+				bh_report_add(
+					r, BH_RC_GUARD, BH_ENF_ENFORCED, rule,
+					loc, "qemu mount ns + guest mount",
+					"covered in qemu's private view of the "
+					"host (the host kernel keeps it from "
+					"the share %s) and again in the guest",
+					sh->path);
 			else
 				bh_report_add(
 					r, BH_RC_GUARD, BH_ENF_DEGRADED, rule,
 					loc, "guest mount",
-					"masked by the guest kernel; the "
-					"share %s still exports it, with host "
-					"file permissions for uid %u",
-					sh->path, (unsigned)s->uid);
+					"masked by the guest kernel only (%s); "
+					"the share %s still exports it, with "
+					"host file permissions for uid %u",
+					k->host_ns_why, sh->path,
+					(unsigned)s->uid);
 			break;
 		case BH_PATH_PROTECT:
 			if (!sh || sh->ro)
@@ -271,16 +299,27 @@ static void report_paths(struct bh_session *s, struct vm_state *k)
 					      sh ? "read-only share"
 						 : "not shared",
 					      "not writable from the VM");
-			else
+			else if (k->host_ns)
 				bh_report_add(
-					r, BH_RC_GUARD, BH_ENF_DEGRADED, rule,
-					loc, "guest mount",
-					"bound read-only by the guest kernel%s; "
-					"the writable share %s exports it",
+					r, BH_RC_GUARD, BH_ENF_ENFORCED, rule,
+					loc, "qemu mount ns + guest mount",
+					"bound read-only%s in qemu's private "
+					"view of the host (the host kernel "
+					"refuses writes through the share %s) "
+					"and again in the guest; its "
+					"directories pinned against renames",
 					exists ? ""
 					       : " over a placeholder made on "
 						 "the host (journaled)",
 					sh->path);
+			else
+				bh_report_add(
+					r, BH_RC_GUARD, BH_ENF_DEGRADED, rule,
+					loc, "guest mount",
+					"bound read-only by the guest kernel "
+					"only (%s); the writable share %s "
+					"exports it",
+					k->host_ns_why, sh->path);
 			break;
 		case BH_PATH_TMPFS:
 			bh_report_add(r, BH_RC_GUARD, BH_ENF_ENFORCED, rule,
@@ -527,6 +566,7 @@ static int vm_prepare(struct bh_session *s, struct bh_error **err)
 	r = plan_guest(s, k, err);
 	if (r)
 		return r;
+	k->host_ns = geteuid() == 0 || bh_vm_userns_ok(&k->host_ns_why);
 	report_vm(s, k);
 	report_paths(s, k);
 
@@ -578,8 +618,19 @@ static int vm_launch(struct bh_session *s, pid_t *pid,
 	int sp[2];
 	if (pipe2(sp, O_CLOEXEC) != 0)
 		return bh_error_sys(err, errno, "pipe");
+	/* What hidden paths are covered with in qemu's view. */
+	cleanup_free char *edir = bh_xasprintf("%s/empty.d", k->vmdir);
+	cleanup_free char *efile = bh_xasprintf("%s/empty", k->vmdir);
+	cleanup_fd int efd = open(efile, O_WRONLY | O_CREAT | O_EXCL |
+						 O_NOFOLLOW | O_CLOEXEC,
+				  0444);
+	if (efd < 0 || mkdir(edir, 0555) != 0)
+		return bh_error_sys(err, errno, "creating %s", edir);
 	int tty = s->pty ? bh_pty_slave_fd(s->pty) : -1;
 	struct bh_vm_run run = {
+		.hostmounts = k->host_ns ? k->hostmounts : NULL,
+		.n_hostmounts = k->host_ns ? k->n_hostmounts : 0,
+		.userns = geteuid() != 0,
 		.qemu_argv = k->qemu_argv,
 		.kernel_fd = kfd,
 		.initrd_fd = ifd,
@@ -644,6 +695,10 @@ static void vm_destroy(struct bh_session *s)
 	}
 	free(k->shares);
 	bh_strbuf_release(&k->config);
+	for (size_t i = 0; i < k->n_hostmounts; i++)
+		free(k->hostmounts[i].path);
+	free(k->hostmounts);
+	free(k->host_ns_why);
 	bh_strv_free(k->qemu_argv);
 	free(k->vmdir);
 	free(k);

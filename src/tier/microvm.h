@@ -53,12 +53,29 @@ bool bh_vm_kvm_usable(const char *qemu, const struct bh_vm_kernel *k,
 		      const char *initramfs, const char *cache_dir,
 		      char **why);
 
+/* Whether this process can make the user+mount namespace qemu's view
+ * needs when not root (probed by making one).  *why when not. */
+bool bh_vm_userns_ok(char **why);
+
 /* The host's TSC rate in kHz for the guest's tsc_early_khz= (under
  * emulation the guest has no other clock to calibrate against), or 0. */
 unsigned long bh_vm_tsc_khz(void);
 
+/* A change to qemu's own view of the host filesystem (a private mount
+ * namespace), so that the host kernel enforces what lies inside a share:
+ * 'p' bind read-only over itself (protect), 'b' bind over itself (pin
+ * against renames), 'd' an empty read-only directory over it (hide), 'f'
+ * an empty read-only file over it (hide). */
+struct bh_vm_hostmount {
+	char kind;
+	char *path;
+};
+
 /* What the monitor process needs to run one VM. */
 struct bh_vm_run {
+	const struct bh_vm_hostmount *hostmounts;
+	size_t n_hostmounts;
+	bool userns; /* not root: the mount namespace needs a user one */
 	char *const *qemu_argv; /* expects the kernel on fd 3, initrd on 4 */
 	int kernel_fd, initrd_fd;
 	const char *vmdir; /* io.sock, console.log, qemu.log go here */

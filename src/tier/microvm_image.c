@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -453,10 +454,10 @@ static bool kvm_boot_test(const char *qemu, const struct bh_vm_kernel *k,
 	(void)waitpid(pid, NULL, 0);
 	bh_strbuf_release(&out);
 	if (!ok)
-		*why = bh_xstrdup("KVM cannot boot the guest kernel here (a "
-				  "boot test under KVM did not reach the "
-				  "guest init in 4 s; nested PVM, for one, "
-				  "runs only PVM-aware kernels)");
+		*why = bh_xstrdup("no usable KVM: a boot test under KVM did "
+				  "not reach the guest init in 4 s (nested "
+				  "PVM, for one, runs only PVM-aware "
+				  "kernels)");
 	return ok;
 }
 
@@ -490,4 +491,20 @@ bool bh_vm_kvm_usable(const char *qemu, const struct bh_vm_kernel *k,
 		ok ? bh_xstrdup("ok\n") : bh_xasprintf("no %s\n", *why);
 	(void)write_atomic(cache, line, strlen(line), NULL);
 	return ok;
+}
+
+bool bh_vm_userns_ok(char **why)
+{
+	*why = NULL;
+	pid_t pid = fork();
+	if (pid == 0)
+		_exit(unshare(CLONE_NEWUSER | CLONE_NEWNS) == 0 ? 0 : 1);
+	int st = 0;
+	if (pid < 0 || waitpid(pid, &st, 0) != pid || !WIFEXITED(st) ||
+	    WEXITSTATUS(st) != 0) {
+		*why = bh_xstrdup("cannot create a user namespace for qemu's "
+				  "private view of the host");
+		return false;
+	}
+	return true;
 }

@@ -16,7 +16,11 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,6 +39,87 @@
 #include "core/util.h"
 #include "guest/proto.h"
 #include "tier/microvm.h"
+
+static int write_proc(const char *name, const char *text)
+{
+	int fd = open(name, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	ssize_t n = write(fd, text, strlen(text));
+	close(fd);
+	return n == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+/* The flags a read-only remount must keep: in a user namespace those of
+ * the original mount are locked and cannot be cleared. */
+static unsigned long kept_flags(const char *path)
+{
+	struct statvfs sv;
+	unsigned long fl = MS_NOSUID | MS_NODEV;
+	if (statvfs(path, &sv) == 0) {
+		if (sv.f_flag & ST_NOEXEC)
+			fl |= MS_NOEXEC;
+		if (sv.f_flag & ST_NOATIME)
+			fl |= MS_NOATIME;
+		if (sv.f_flag & ST_NODIRATIME)
+			fl |= MS_NODIRATIME;
+		if (sv.f_flag & ST_RELATIME)
+			fl |= MS_RELATIME;
+	}
+	return fl;
+}
+
+/*
+ * qemu's own view of the host: protected paths read-only, hidden ones
+ * covered, ancestors pinned, in a private mount namespace (a user one
+ * too when not root).  Every change only takes access away, so a path
+ * the workspace redirected with a symlink costs nothing but that path.
+ */
+static int host_view(const struct bh_vm_run *r)
+{
+	if (!r->n_hostmounts)
+		return 0;
+	if (r->userns) {
+		char map[64];
+		uid_t uid = getuid();
+		gid_t gid = getgid();
+		if (unshare(CLONE_NEWUSER | CLONE_NEWNS) != 0)
+			return -1;
+		snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)uid,
+			 (unsigned)uid);
+		if (write_proc("/proc/self/setgroups", "deny") != 0 ||
+		    write_proc("/proc/self/uid_map", map) != 0)
+			return -1;
+		snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)gid,
+			 (unsigned)gid);
+		if (write_proc("/proc/self/gid_map", map) != 0)
+			return -1;
+	} else if (unshare(CLONE_NEWNS) != 0) {
+		return -1;
+	}
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
+		return -1;
+	cleanup_free char *empty_dir = bh_xasprintf("%s/empty.d", r->vmdir);
+	cleanup_free char *empty_file = bh_xasprintf("%s/empty", r->vmdir);
+	for (size_t i = 0; i < r->n_hostmounts; i++) {
+		const struct bh_vm_hostmount *h = &r->hostmounts[i];
+		const char *src = h->kind == 'd'   ? empty_dir
+				  : h->kind == 'f' ? empty_file
+						   : h->path;
+		struct stat st;
+		if (lstat(h->path, &st) != 0)
+			continue; /* nothing there (any more) */
+		if (mount(src, h->path, NULL, MS_BIND | MS_REC, NULL) != 0)
+			return -1;
+		if (h->kind != 'b' &&
+		    mount(NULL, h->path, NULL,
+			  MS_BIND | MS_REMOUNT | MS_RDONLY |
+				  kept_flags(h->path),
+			  NULL) != 0)
+			return -1;
+	}
+	return 0;
+}
 
 static __attribute__((noreturn)) void exec_qemu(const struct bh_vm_run *r,
 						pid_t monitor)
@@ -56,6 +141,11 @@ static __attribute__((noreturn)) void exec_qemu(const struct bh_vm_run *r,
 	    dup2(ifd, 4) < 0)
 		_exit(125);
 	(void)syscall(SYS_close_range, 5U, ~0U, 0);
+	if (host_view(r) != 0) {
+		dprintf(2, "bulkhead: qemu's view of the host: %s\n",
+			strerror(errno));
+		_exit(125);
+	}
 	if (r->set_ids) {
 		if (fchown(2, r->uid, r->gid) != 0)
 			_exit(125);
