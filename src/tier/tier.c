@@ -67,7 +67,7 @@ const struct bh_tier_ops *bh_tier_choose(enum bh_tier_id requested,
 	/* auto: the strongest tier that works here, at least the minimum.
 	 * Strength order: microvm > gvisor > namespace > kernel. */
 	static const enum bh_tier_id order[] = {
-		BH_TIER_NAMESPACE, BH_TIER_KERNEL};
+		BH_TIER_MICROVM, BH_TIER_NAMESPACE, BH_TIER_KERNEL};
 	struct {
 		char *s;
 	} gave_up = {NULL};
@@ -75,6 +75,11 @@ const struct bh_tier_ops *bh_tier_choose(enum bh_tier_id requested,
 		if (minimum != BH_TIER_UNSET &&
 		    bh_tier_strength(order[i]) < bh_tier_strength(minimum))
 			break;
+		/* auto never picks a microVM on its own: it may be emulated,
+		 * seconds a command (DESIGN.md settled question 3); a
+		 * min-tier microvm asks for it, emulated or not. */
+		if (order[i] == BH_TIER_MICROVM && minimum != BH_TIER_MICROVM)
+			continue;
 		const struct bh_tier_ops *ops = bh_tier_ops_get(order[i]);
 		char *why = NULL;
 		if (!ops)
