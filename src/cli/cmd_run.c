@@ -56,6 +56,9 @@ static const char run_help[] =
 	"                           terminal); its output is sanitised\n"
 	"      --grant-self         also grant read and execute of the bulkhead\n"
 	"                           binary (how `inventory` runs its scanner)\n"
+	"      --serve SOCKET       (microvm) keep the VM and run the commands\n"
+	"                           `bulkhead vm exec SOCKET -- CMD` sends, until\n"
+	"                           `bulkhead vm stop SOCKET` or a signal\n"
 	"  -q, --quiet              no warnings on stderr (still logged)\n"
 	"  -h, --help               this text\n"
 	"\n"
@@ -530,7 +533,7 @@ int bh_cmd_run(int argc, char **argv)
 		return 2;
 	if (idx < argc && !strcmp(argv[idx], "--"))
 		idx++;
-	if (idx >= argc && !o.print_env)
+	if (idx >= argc && !o.print_env && !o.serve)
 		return bh_cli_usage("run", "no command given");
 	char *const *cmd = argv + idx;
 	static char *const default_cmd[] = {"/bin/sh", NULL};

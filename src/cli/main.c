@@ -25,6 +25,7 @@ static const char main_help[] =
 	"  discard SESSION        remove a session and its changes\n"
 	"  proxy -p PROFILE       run the egress proxy in the foreground\n"
 	"  inventory [OPTIONS]    every credential a sandboxed command could reach\n"
+	"  vm exec|stop SOCKET    a command in / the end of a warm microVM\n"
 	"  version                print the version\n"
 	"  help [COMMAND]         this text, or a command's help\n"
 	"\n"
@@ -81,6 +82,7 @@ static const struct subcommand commands[] = {
 	{"discard", bh_cmd_discard},
 	{"proxy", bh_cmd_proxy},
 	{"inventory", bh_cmd_inventory},
+	{"vm", bh_cmd_vm},
 	/* Internal: the inside pass of `inventory`. */
 	{"__inventory-scan", bh_cmd_inventory_scan},
 };

@@ -290,6 +290,7 @@ struct config {
 	uid_t uid;
 	gid_t gid;
 	const char *cwd, *search;
+	bool warm;
 };
 
 static int read_config(struct config *c)
@@ -348,10 +349,14 @@ static void mount_share(const char *tag, const char *path, const char *flags)
 	int r = mkdir_p(at, 0755);
 	if (r)
 		setup_failed(path, -r);
-	/* msize: fewer round trips per read under emulation. */
+	/* msize: fewer round trips per read under emulation.  The page
+	 * cache ("l": loose) only for a one-command VM: a warm one must see
+	 * what the host changes between its commands. */
 	if (mount(tag, at, "9p", share_flags(flags),
-		  "trans=virtio,version=9p2000.L,msize=512000,cache=loose") !=
-	    0)
+		  strchr(flags, 'l') ? "trans=virtio,version=9p2000.L,"
+				       "msize=512000,cache=loose"
+				     : "trans=virtio,version=9p2000.L,"
+				       "msize=512000") != 0)
 		setup_failed(path, errno);
 }
 
@@ -511,6 +516,8 @@ static void build_root(struct config *c)
 		} else if (!strcmp(k, BH_CFG_GID)) {
 			F(a);
 			c->gid = (gid_t)strtoul(a, NULL, 10);
+		} else if (!strcmp(k, BH_CFG_WARM)) {
+			c->warm = true;
 		} else if (!strcmp(k, BH_CFG_CWD)) {
 			F(c->cwd);
 		} else if (!strcmp(k, BH_CFG_PATH)) {
@@ -532,7 +539,7 @@ static void build_root(struct config *c)
 		}
 #undef F
 	}
-	if (!c->n_argv)
+	if (!c->n_argv && !c->warm)
 		setup_failed("config: no command", EINVAL);
 	if (!c->envp) {
 		c->envp = calloc(1, sizeof(char *));
@@ -589,7 +596,7 @@ static __attribute__((noreturn)) void run_child(struct config *c, int in_fd,
 	if (setgroups(0, NULL) != 0 || setresgid(c->gid, c->gid, c->gid) ||
 	    setresuid(c->uid, c->uid, c->uid) != 0)
 		goto fail;
-	if (chdir(c->cwd ? c->cwd : "/") != 0)
+	if (chdir(c->cwd ? c->cwd : "/") != 0 && chdir("/") != 0)
 		goto fail;
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
 		goto fail;
@@ -643,7 +650,8 @@ static void host_frame(int *stdin_wr, pid_t cmd)
 	}
 }
 
-static __attribute__((noreturn)) void run_command(struct config *c)
+/* Runs the command once; returns after the host acknowledged its status. */
+static void run_one(struct config *c)
 {
 	int in[2], out[2], err[2], ep[2];
 	if (pipe2(in, O_CLOEXEC) || pipe2(out, O_CLOEXEC) ||
@@ -662,11 +670,15 @@ static __attribute__((noreturn)) void run_command(struct config *c)
 	int e = 0;
 	if (read_all(ep[0], &e, sizeof(e)) == 0) {
 		(void)waitpid(cmd, NULL, 0);
+		close(ep[0]);
+		close(in[1]);
+		close(out[0]);
+		close(err[0]);
 		send_int(e == ENOENT || e == ENOTDIR ? BH_FRAME_NOTFOUND
 						     : BH_FRAME_NOEXEC,
 			 e);
 		await_ack();
-		power_off();
+		return;
 	}
 	close(ep[0]);
 	int stdin_wr = in[1], ofd = out[0], efd = err[0];
@@ -702,9 +714,65 @@ static __attribute__((noreturn)) void run_command(struct config *c)
 	}
 	if (stdin_wr >= 0)
 		close(stdin_wr);
+	/* What the command wrote reaches the host before its status. */
+	sync();
 	send_int(BH_FRAME_STATUS, status);
 	await_ack();
-	power_off();
+}
+
+/*
+ * Warm mode: the root stays, commands come one at a time as BH_FRAME_EXEC
+ * frames (argv and cwd records, as in the config), each with the
+ * environment of the start; BH_FRAME_QUIT powers off.
+ */
+static __attribute__((noreturn)) void serve(struct config *c)
+{
+	send_frame(BH_FRAME_READY, NULL, 0);
+	static char payload[BH_FRAME_MAX + 1];
+	const char *start_cwd = c->cwd;
+	for (;;) {
+		unsigned char hdr[5];
+		if (read_all(port_fd, hdr, 5) != 0)
+			power_off();
+		uint32_t len = bh_frame_le32(hdr + 1);
+		if (len > BH_FRAME_MAX || (len && read_all(port_fd, payload,
+							   len) != 0))
+			power_off();
+		payload[len] = '\0';
+		if (hdr[0] == BH_FRAME_QUIT)
+			power_off();
+		if (hdr[0] != BH_FRAME_EXEC)
+			continue; /* stdin or a signal for a command gone */
+		struct config one = *c;
+		one.buf = payload;
+		one.len = len;
+		one.argv = NULL;
+		one.n_argv = 0;
+		one.cwd = start_cwd;
+		size_t off = 0, cap = 0;
+		const char *k;
+		while ((k = next_field(&one, &off)) != NULL) {
+			const char *v = next_field(&one, &off);
+			if (!v)
+				break;
+			if (!strcmp(k, BH_CFG_CWD)) {
+				one.cwd = v;
+			} else if (!strcmp(k, BH_CFG_ARG)) {
+				if (one.n_argv + 2 > cap) {
+					cap = cap ? cap * 2 : 16;
+					one.argv = realloc(one.argv,
+							   cap * sizeof(char *));
+				}
+				one.argv[one.n_argv++] = (char *)v;
+				one.argv[one.n_argv] = NULL;
+			}
+		}
+		if (one.n_argv)
+			run_one(&one);
+		else
+			send_int(BH_FRAME_NOTFOUND, ENOENT);
+		free(one.argv);
+	}
 }
 
 static bool cmdline_has(const char *word)
@@ -758,5 +826,8 @@ int main(void)
 	if (r)
 		setup_failed("reading the config", -r);
 	build_root(&c);
-	run_command(&c);
+	if (c.warm)
+		serve(&c);
+	run_one(&c);
+	power_off();
 }

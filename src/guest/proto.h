@@ -25,7 +25,8 @@
 #define BH_GUEST_PROBE_OK "BULKHEAD-PROBE-OK"
 
 /* Config records: key, then the value fields. */
-#define BH_CFG_SHARE "m"   /* tag, guest path, flags ("r" "w" "x" letters) */
+#define BH_CFG_SHARE "m"   /* tag, guest path, flags: "r" "w" "x", and "l"
+			      for the guest's page cache (cache=loose) */
 #define BH_CFG_SYMLINK "l" /* guest path, target */
 #define BH_CFG_TMPFS "t"   /* guest path */
 #define BH_CFG_DEVICE "d"  /* guest path (/dev/null, /dev/zero, ...) */
@@ -39,6 +40,7 @@
 #define BH_CFG_PATH "x"    /* the search path for argv[0] */
 #define BH_CFG_ARG "a"     /* one argv element, in order */
 #define BH_CFG_ENV "e"     /* NAME=VALUE */
+#define BH_CFG_WARM "w"    /* no values: serve commands (BH_FRAME_EXEC) */
 
 /* Frames, guest to host. */
 #define BH_FRAME_STDOUT 'o'
@@ -47,10 +49,13 @@
 #define BH_FRAME_NOTFOUND 'n' /* 4 bytes: errno of exec (127) */
 #define BH_FRAME_NOEXEC 'x'   /* 4 bytes: errno of exec (126) */
 #define BH_FRAME_SETUP 'f'    /* 4 bytes errno, then the failed step */
+#define BH_FRAME_READY 'R'    /* warm mode: the root is built */
 /* Host to guest. */
 #define BH_FRAME_ACK 'A'    /* no payload: the status arrived */
 #define BH_FRAME_SIGNAL 'k' /* 4 bytes: a signal for the command */
 #define BH_FRAME_STDIN 'i'  /* bytes for the command's stdin; empty: EOF */
+#define BH_FRAME_EXEC 'c'   /* warm mode: run argv/cwd records */
+#define BH_FRAME_QUIT 'q'   /* warm mode: power off */
 
 #define BH_FRAME_MAX 65536
 
@@ -90,4 +95,23 @@ static inline int bh_frame_send(int fd, char type, const void *data,
 	if (bh_frame_write_all(fd, hdr, sizeof(hdr)) != 0)
 		return -1;
 	return len ? bh_frame_write_all(fd, data, len) : 0;
+}
+
+/* The first whole frame in buf: its size (header included), or 0 when it
+ * is not all there yet, or -1 when its length is out of range. */
+static inline long bh_frame_next(const unsigned char *buf, size_t len,
+				 char *type, const unsigned char **payload,
+				 uint32_t *plen)
+{
+	if (len < 5)
+		return 0;
+	uint32_t n = bh_frame_le32(buf + 1);
+	if (n > BH_FRAME_MAX)
+		return -1;
+	if (len < 5 + (size_t)n)
+		return 0;
+	*type = (char)buf[0];
+	*payload = buf + 5;
+	*plen = n;
+	return 5 + (long)n;
 }

@@ -77,6 +77,7 @@ struct vm_state {
 	struct bh_vm_hostmount *hostmounts;
 	size_t n_hostmounts, cap_hostmounts;
 	bool host_ns; /* qemu gets its own mount namespace */
+	bool served;  /* the warm mode's socket was made: removed at the end */
 	char *host_ns_why;
 	char **qemu_argv;
 	size_t n_argv;
@@ -233,18 +234,19 @@ static int plan_guest(struct bh_session *s, struct vm_state *k,
 				sh->ro = op->ro;
 				sh->noexec = op->noexec;
 				k->n_shares++;
-				char flags[4] = "r";
+				char flags[8] = "r";
 				if (!op->ro)
 					strcat(flags, "w");
 				if (!op->noexec)
 					strcat(flags, "x");
+				if (!s->serve_path)
+					strcat(flags, "l");
 				cfg_rec(&k->config, BH_CFG_SHARE, 3, sh->tag,
 					sh->path, flags);
 			}
 			break;
 		}
 	}
-	(void)s;
 	return 0;
 }
 
@@ -580,13 +582,64 @@ static int vm_prepare(struct bh_session *s, struct bh_error **err)
 	cfg_rec(&k->config, BH_CFG_CWD, 1, s->cwd);
 	if (s->search_path)
 		cfg_rec(&k->config, BH_CFG_PATH, 1, s->search_path);
-	for (size_t i = 0; s->argv[i]; i++)
+	if (s->serve_path) {
+		if (covering_share(k, s->serve_path))
+			return bh_error_set(
+				err, BH_EK_USAGE, EINVAL,
+				"--serve %s: the socket must be outside "
+				"everything shared into the VM",
+				s->serve_path);
+		cfg_rec(&k->config, BH_CFG_WARM, 0);
+	}
+	for (size_t i = 0; !s->serve_path && s->argv[i]; i++)
 		cfg_rec(&k->config, BH_CFG_ARG, 1, s->argv[i]);
 	for (size_t i = 0; s->envp[i]; i++)
 		cfg_rec(&k->config, BH_CFG_ENV, 1, s->envp[i]);
 	k->vmdir = bh_xasprintf("%s/vm", s->rundir);
 	build_qemu_argv(s, k);
 	return 0;
+}
+
+/* The warm mode's socket: the caller's only (0600).  A stale socket of
+ * an earlier session is replaced; anything else at the path is not. */
+static int serve_socket(const char *path, struct bh_error **err)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return bh_error_set(err, BH_EK_USAGE, ENAMETOOLONG,
+				    "--serve %s: path too long", path);
+	strcpy(sa.sun_path, path);
+	struct stat st;
+	if (lstat(path, &st) == 0) {
+		if (!S_ISSOCK(st.st_mode) || st.st_uid != geteuid())
+			return bh_error_set(err, BH_EK_USAGE, EEXIST,
+					    "--serve %s: exists and is not "
+					    "a socket of yours",
+					    path);
+		int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		bool live = probe >= 0 &&
+			    connect(probe, (struct sockaddr *)&sa,
+				    sizeof(sa)) == 0;
+		if (probe >= 0)
+			close(probe);
+		if (live)
+			return bh_error_set(err, BH_EK_USAGE, EADDRINUSE,
+					    "--serve %s: another VM serves "
+					    "there",
+					    path);
+		unlink(path);
+	}
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	mode_t old = umask(0177);
+	int r = fd < 0 ? -1 : bind(fd, (struct sockaddr *)&sa, sizeof(sa));
+	umask(old);
+	if (r != 0 || listen(fd, 8) != 0) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		return bh_error_sys(err, e, "--serve %s", path);
+	}
+	return fd;
 }
 
 static int vm_launch(struct bh_session *s, pid_t *pid,
@@ -615,6 +668,13 @@ static int vm_launch(struct bh_session *s, pid_t *pid,
 	if (kfd < 0 || ifd < 0)
 		return bh_error_sys(err, errno, "opening %s",
 				    kfd < 0 ? k->kernel.image : k->initramfs);
+	cleanup_fd int serve_fd = -1;
+	if (s->serve_path) {
+		serve_fd = serve_socket(s->serve_path, err);
+		if (serve_fd < 0)
+			return serve_fd;
+		k->served = true;
+	}
 	int sp[2];
 	if (pipe2(sp, O_CLOEXEC) != 0)
 		return bh_error_sys(err, errno, "pipe");
@@ -643,6 +703,7 @@ static int vm_launch(struct bh_session *s, pid_t *pid,
 		.err_fd = tty >= 0 ? tty : 2,
 		.cmd_name = s->argv[0],
 		.status_wr = sp[1],
+		.serve_fd = serve_fd,
 		.supervisor = getpid(),
 	};
 	bh_tmark("microvm: monitor");
@@ -694,6 +755,8 @@ static void vm_destroy(struct bh_session *s)
 		free(k->shares[i].path);
 	}
 	free(k->shares);
+	if (k->served)
+		unlink(s->serve_path);
 	bh_strbuf_release(&k->config);
 	for (size_t i = 0; i < k->n_hostmounts; i++)
 		free(k->hostmounts[i].path);

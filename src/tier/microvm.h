@@ -85,6 +85,7 @@ struct bh_vm_run {
 	int in_fd, out_fd, err_fd; /* the command's stdin, stdout, stderr */
 	const char *cmd_name;      /* argv[0], for messages */
 	int status_wr; /* the command's wait status is written here */
+	int serve_fd;  /* warm mode: clients' listening socket, else -1 */
 	pid_t supervisor;
 };
 

@@ -188,19 +188,52 @@ struct mon {
 	struct bh_strbuf in; /* bytes from the guest not yet framed */
 	bool have_status;
 	int status;
+	/* Warm mode: the guest is ready, and the client being served. */
+	bool ready;
+	int client;
+	struct bh_strbuf cin;
+	bool quitting; /* a client or a signal asked the VM to power off */
 };
 
-/* One frame from the guest; a status (of any kind) is acknowledged. */
+/* The end of a command: acknowledged to the guest; in warm mode passed
+ * on to the client, whose turn ends. */
+static void command_ended(struct mon *m, char type, const unsigned char *p,
+			  uint32_t len)
+{
+	bh_frame_send(m->conn, BH_FRAME_ACK, NULL, 0);
+	if (m->r->serve_fd < 0) {
+		m->have_status = true;
+		return;
+	}
+	if (m->client >= 0) {
+		(void)bh_frame_send(m->client, type, p, len);
+		close(m->client);
+		m->client = -1;
+		m->cin.len = 0;
+	}
+}
+
+/* One frame from the guest. */
 static void guest_frame(struct mon *m, char type, const unsigned char *p,
 			uint32_t len)
 {
 	const struct bh_vm_run *r = m->r;
+	bool warm = r->serve_fd >= 0;
 	switch (type) {
-	case BH_FRAME_STDOUT:
-		(void)bh_frame_write_all(r->out_fd, p, len);
+	case BH_FRAME_READY:
+		m->ready = true;
 		return;
+	case BH_FRAME_STDOUT:
 	case BH_FRAME_STDERR:
-		(void)bh_frame_write_all(r->err_fd, p, len);
+		if (warm) {
+			if (m->client >= 0)
+				(void)bh_frame_send(m->client, type, p, len);
+		} else {
+			(void)bh_frame_write_all(type == BH_FRAME_STDOUT
+							 ? r->out_fd
+							 : r->err_fd,
+						 p, len);
+		}
 		return;
 	case BH_FRAME_STATUS:
 		if (len < 4)
@@ -211,10 +244,11 @@ static void guest_frame(struct mon *m, char type, const unsigned char *p,
 	case BH_FRAME_NOEXEC:
 		if (len < 4)
 			return;
-		fprintf(stderr, "bulkhead: %s: %s\n", r->cmd_name,
-			type == BH_FRAME_NOTFOUND
-				? "command not found"
-				: strerror((int)bh_frame_le32(p)));
+		if (!warm)
+			fprintf(stderr, "bulkhead: %s: %s\n", r->cmd_name,
+				type == BH_FRAME_NOTFOUND
+					? "command not found"
+					: strerror((int)bh_frame_le32(p)));
 		m->status = W_EXITCODE(type == BH_FRAME_NOTFOUND ? 127 : 126,
 				       0);
 		break;
@@ -230,34 +264,66 @@ static void guest_frame(struct mon *m, char type, const unsigned char *p,
 	default:
 		return;
 	}
-	m->have_status = true;
-	bh_frame_send(m->conn, BH_FRAME_ACK, NULL, 0);
+	command_ended(m, type, p, len);
+}
+
+/* Takes the whole frames out of b, handing each to fn.  false when b
+ * holds something that is not a frame. */
+static bool drain_frames(struct bh_strbuf *b, struct mon *m,
+			 void (*fn)(struct mon *, char, const unsigned char *,
+				    uint32_t))
+{
+	size_t off = 0;
+	bool ok = true;
+	for (;;) {
+		char type;
+		const unsigned char *p;
+		uint32_t len;
+		long n = bh_frame_next((const unsigned char *)b->buf + off,
+				       b->len - off, &type, &p, &len);
+		if (n < 0)
+			ok = false;
+		if (n <= 0)
+			break;
+		fn(m, type, p, len);
+		off += (size_t)n;
+	}
+	if (b->len) {
+		memmove(b->buf, b->buf + off, b->len - off);
+		b->len -= off;
+	}
+	return ok;
+}
+
+/* Reads from fd into b; false at EOF or on an error. */
+static bool read_into(int fd, struct bh_strbuf *b)
+{
+	char buf[65536];
+	ssize_t n = read(fd, buf, sizeof(buf));
+	if (n < 0 && (errno == EINTR || errno == EAGAIN))
+		return true;
+	if (n <= 0)
+		return false;
+	bh_strbuf_append(b, buf, (size_t)n);
+	return true;
 }
 
 /* Reads from the guest; false at EOF. */
 static bool from_guest(struct mon *m)
 {
-	char buf[65536];
-	ssize_t n = read(m->conn, buf, sizeof(buf));
-	if (n < 0 && (errno == EINTR || errno == EAGAIN))
-		return true;
-	if (n <= 0)
-		return false;
-	bh_strbuf_append(&m->in, buf, (size_t)n);
-	size_t off = 0;
-	while (m->in.len - off >= 5) {
-		const unsigned char *h = (const unsigned char *)m->in.buf + off;
-		uint32_t len = bh_frame_le32(h + 1);
-		if (len > BH_FRAME_MAX)
-			return false; /* not our guest init: stop */
-		if (m->in.len - off < 5 + (size_t)len)
-			break;
-		guest_frame(m, (char)h[0], h + 5, len);
-		off += 5 + len;
-	}
-	memmove(m->in.buf, m->in.buf + off, m->in.len - off);
-	m->in.len -= off;
-	return true;
+	return read_into(m->conn, &m->in) &&
+	       drain_frames(&m->in, m, guest_frame);
+}
+
+/* A client's frame: a command, its stdin, a signal, or quit. */
+static void client_frame(struct mon *m, char type, const unsigned char *p,
+			 uint32_t len)
+{
+	if (type == BH_FRAME_QUIT)
+		m->quitting = true;
+	if (type == BH_FRAME_EXEC || type == BH_FRAME_STDIN ||
+	    type == BH_FRAME_SIGNAL || type == BH_FRAME_QUIT)
+		(void)bh_frame_send(m->conn, type, p, len);
 }
 
 static int listen_at(const struct bh_vm_run *r)
@@ -333,6 +399,67 @@ static __attribute__((noreturn)) void finish(const struct bh_vm_run *r, struct m
 	_exit(0);
 }
 
+/*
+ * Warm mode: clients of the serve socket, one at a time, each a command.
+ * A client that goes away mid-command has the command killed; SIGTERM,
+ * SIGINT or SIGHUP (the supervisor ending the session) or a client's
+ * BH_FRAME_QUIT powers the VM off.
+ */
+static __attribute__((noreturn)) void serve(struct mon *m, pid_t qemu,
+					    int sfd)
+{
+	const struct bh_vm_run *r = m->r;
+	bool reaped = false;
+	while (!reaped) {
+		bool take = m->ready && m->client < 0 && !m->quitting;
+		struct pollfd pf[4] = {
+			{.fd = m->conn, .events = POLLIN},
+			{.fd = sfd, .events = POLLIN},
+			{.fd = take ? r->serve_fd : -1, .events = POLLIN},
+			{.fd = m->client, .events = POLLIN},
+		};
+		if (poll(pf, 4, -1) < 0 && errno != EINTR)
+			break;
+		if (pf[0].revents && !from_guest(m))
+			break;
+		if (pf[1].revents) {
+			struct signalfd_siginfo si;
+			while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+				if (si.ssi_signo == SIGCHLD) {
+					reaped = waitpid(qemu, NULL, WNOHANG) ==
+						 qemu;
+				} else if (si.ssi_signo == SIGTERM ||
+					   si.ssi_signo == SIGINT ||
+					   si.ssi_signo == SIGHUP) {
+					m->quitting = true;
+					bh_frame_send(m->conn, BH_FRAME_QUIT,
+						      NULL, 0);
+				}
+			}
+		}
+		if (pf[2].revents)
+			m->client = accept4(r->serve_fd, NULL, NULL,
+					    SOCK_CLOEXEC);
+		if (m->client >= 0 && pf[3].revents) {
+			bool open = read_into(m->client, &m->cin) &&
+				    drain_frames(&m->cin, m, client_frame);
+			if (!open && m->client >= 0) {
+				/* Gone: its command must not run on. */
+				unsigned char b[4] = {SIGKILL, 0, 0, 0};
+				bh_frame_send(m->conn, BH_FRAME_SIGNAL, b, 4);
+				close(m->client);
+				m->client = -1;
+				m->cin.len = 0;
+			}
+		}
+	}
+	if (m->quitting) {
+		m->have_status = true;
+		m->status = 0;
+	}
+	finish(r, m, qemu, reaped);
+}
+
 void bh_vm_monitor(const struct bh_vm_run *r)
 {
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0 ||
@@ -348,7 +475,10 @@ void bh_vm_monitor(const struct bh_vm_run *r)
 		sigaddset(&set, sigs[i]);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	int sfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
-	struct mon m = {.r = r, .conn = -1, .status = W_EXITCODE(125, 0)};
+	struct mon m = {.r = r,
+			.conn = -1,
+			.client = -1,
+			.status = W_EXITCODE(125, 0)};
 	int lfd = listen_at(r);
 	if (lfd < 0 || sfd < 0)
 		finish(r, &m, -1, true);
@@ -362,6 +492,8 @@ void bh_vm_monitor(const struct bh_vm_run *r)
 	close(lfd);
 	if (m.conn < 0)
 		finish(r, &m, qemu, m.conn == -2);
+	if (r->serve_fd >= 0)
+		serve(&m, qemu, sfd);
 	int in_fd = r->in_fd;
 	bool qemu_reaped = false;
 	for (;;) {

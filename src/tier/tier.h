@@ -51,6 +51,9 @@ struct bh_session {
 	int (*egress_ready)(struct bh_session *s, int listen_fd, void *ctx);
 	void *egress_ctx;
 	const char *rundir;       /* the session's private host directory */
+	/* microvm warm mode (`run --serve PATH`): serve commands from
+	 * clients of this unix socket instead of running argv; NULL. */
+	const char *serve_path;
 
 	struct bh_report *report; /* filled by prepare() */
 	/* The session's cgroup when the tier made one (owned by the tier):

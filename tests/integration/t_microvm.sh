@@ -58,6 +58,13 @@ test_microvm_confinement() {
 	*"[kvm]"*) ;;
 	*) expect_contains "$out" "emulated (" "report under emulation" ;;
 	esac
+	# auto never picks it on its own; a min-tier microvm does.
+	out=$(bh explain 2>&1)
+	expect_not_contains "$out" "report for tier microvm" "auto"
+	printf 'include default\nmin-tier microvm\n' > "$T/min.profile"
+	chmod 644 "$T/min.profile"
+	out=$(bh explain -p "$T/min.profile" 2>&1)
+	expect_contains "$out" "report for tier microvm" "auto with min-tier microvm"
 }
 
 test_microvm_read_only_roots_hold_against_guest_root() {
@@ -121,4 +128,36 @@ test_microvm_supervisor_sigkill_leaves_nothing() {
 	for p in .claude .envrc .mcp.json; do
 		[ ! -e "$T/ws/$p" ] || fail "placeholder $p left in the workspace"
 	done
+}
+
+test_microvm_warm_mode() {
+	need_microvm
+	mkdir "$T/run"
+	[ "$MODE" = user ] && chown 65534:65534 "$T/run"
+	sock="$T/run/vm.sock"
+	(bh run -q -t microvm --serve "$sock" >"$T/serve.log" 2>&1 &)
+	for _ in $(seq 1 600); do [ -S "$sock" ] && break; sleep 0.1; done
+	[ -S "$sock" ] || { fail "no serve socket: $(cat "$T/serve.log")"; return; }
+	run_bh vm exec "$sock" -- sh -c 'echo one; echo two >&2; exit 3'
+	expect_eq "$STATUS" 3 "first command's status"
+	expect_contains "$OUT" "one"
+	expect_contains "$OUT" "two"
+	OUT=$(echo piped | bh vm exec "$sock" -- cat 2>&1)
+	expect_eq "$OUT" piped "stdin relayed"
+	run_bh vm exec "$sock" -- sh -c "echo warm > warm.txt; cat $T/home/.ssh/id_ed25519"
+	expect_eq "$(cat "$T/ws/warm.txt" 2>/dev/null)" warm "workspace write from a warm command"
+	expect_not_contains "$OUT" "$CANARY"
+	run_bh vm exec "$sock" -- no-such-command-xyz
+	expect_eq "$STATUS" 127 "not found in warm mode"
+	start=$(date +%s%N)
+	run_bh vm exec "$sock" -- true
+	end=$(date +%s%N)
+	expect_eq "$STATUS" 0 "true"
+	echo "    warm command latency: $(((end - start) / 1000000)) ms" >&2
+	run_bh vm stop "$sock"
+	for _ in $(seq 1 300); do [ -e "$sock" ] || break; sleep 0.1; done
+	[ ! -e "$sock" ] || fail "the serve socket outlived vm stop"
+	pgrep -f "qemu-system-x86_64.*$T/" >/dev/null && fail "qemu still running after vm stop"
+	run_bh vm exec "$sock" -- true
+	expect_eq "$STATUS" 125 "exec after stop"
 }
