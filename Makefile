@@ -49,7 +49,7 @@ $(BUILD)/guest/init: src/guest/init.c src/guest/proto.h
 
 $(BUILD)/gen/guest_init.o: $(BUILD)/guest/init
 	@mkdir -p $(dir $@)
-	printf '\t.section .rodata\n\t.balign 16\n\t.globl bh_guest_init_start\n\t.globl bh_guest_init_end\nbh_guest_init_start:\n\t.incbin "%s"\nbh_guest_init_end:\n\t.section .note.GNU-stack,"",@progbits\n' $< > $(BUILD)/gen/guest_init.S
+	printf '\t.section .rodata\n\t.balign 16\n\t.globl bh_guest_init_start\n\t.globl bh_guest_init_size\nbh_guest_init_start:\n\t.incbin "%s"\n1:\n\t.balign 8\nbh_guest_init_size:\n\t.quad 1b - bh_guest_init_start\n\t.section .note.GNU-stack,"",@progbits\n' $< > $(BUILD)/gen/guest_init.S
 	$(CC) -c -o $@ $(BUILD)/gen/guest_init.S
 
 $(BUILD)/gen/%.o: $(BUILD)/gen/%.c

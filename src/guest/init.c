@@ -143,6 +143,15 @@ static __attribute__((noreturn)) void setup_failed(const char *step, int e)
 	power_off();
 }
 
+/* Memory for the config's lists; running out ends the session. */
+static void *grow(void *p, size_t n)
+{
+	void *q = realloc(p, n);
+	if (!q)
+		setup_failed("memory", ENOMEM);
+	return q;
+}
+
 static int mkdir_p(const char *path, mode_t mode)
 {
 	char buf[4096];
@@ -299,11 +308,11 @@ static int read_config(struct config *c)
 	if (fd < 0)
 		return -errno;
 	size_t cap = 65536;
-	c->buf = malloc(cap);
+	c->buf = grow(NULL, cap);
 	for (;;) {
 		if (c->len + 1 >= cap) {
 			cap *= 2;
-			c->buf = realloc(c->buf, cap);
+			c->buf = grow(c->buf, cap);
 		}
 		ssize_t n = read(fd, c->buf + c->len, cap - c->len - 1);
 		if (n < 0 && errno == EINTR)
@@ -530,7 +539,7 @@ static void build_root(struct config *c)
 			size_t *cap = arg ? &cap_a : &cap_e;
 			if (*n + 2 > *cap) {
 				*cap = *cap ? *cap * 2 : 16;
-				*v = realloc(*v, *cap * sizeof(char *));
+				*v = grow(*v, *cap * sizeof(char *));
 			}
 			(*v)[(*n)++] = (char *)a;
 			(*v)[*n] = NULL;
@@ -542,7 +551,8 @@ static void build_root(struct config *c)
 	if (!c->n_argv && !c->warm)
 		setup_failed("config: no command", EINVAL);
 	if (!c->envp) {
-		c->envp = calloc(1, sizeof(char *));
+		c->envp = grow(NULL, sizeof(char *));
+		c->envp[0] = NULL;
 	}
 	/* The skeleton holds nothing the command may change. */
 	if (mount(NULL, NEWROOT "/dev", NULL,
@@ -760,8 +770,8 @@ static __attribute__((noreturn)) void serve(struct config *c)
 			} else if (!strcmp(k, BH_CFG_ARG)) {
 				if (one.n_argv + 2 > cap) {
 					cap = cap ? cap * 2 : 16;
-					one.argv = realloc(one.argv,
-							   cap * sizeof(char *));
+					one.argv = grow(one.argv,
+							cap * sizeof(char *));
 				}
 				one.argv[one.n_argv++] = (char *)v;
 				one.argv[one.n_argv] = NULL;

@@ -28,8 +28,9 @@
 #include "guest/proto.h"
 #include "tier/microvm.h"
 
+/* The static guest init, embedded by the Makefile (build/gen). */
 extern const unsigned char bh_guest_init_start[];
-extern const unsigned char bh_guest_init_end[];
+extern const unsigned long long bh_guest_init_size;
 
 void bh_vm_kernel_release(struct bh_vm_kernel *k)
 {
@@ -319,7 +320,7 @@ char *bh_vm_initramfs(const struct bh_vm_kernel *k, const char *cache_dir,
 		bh_strbuf_release(&m.order);
 		return NULL;
 	}
-	size_t init_len = (size_t)(bh_guest_init_end - bh_guest_init_start);
+	size_t init_len = (size_t)bh_guest_init_size;
 	bh_cpio_add_file(&cpio, "modules/order", 0644, m.order.buf,
 			 m.order.len);
 	bh_cpio_add_file(&cpio, "init", 0755, bh_guest_init_start, init_len);
