@@ -47,6 +47,7 @@
 #define CFGDIR "/bh/cfg"
 
 static int port_fd = -1;
+static bool quit_requested; /* warm mode: BH_FRAME_QUIT came mid-command */
 
 static void say(const char *fmt, ...)
 {
@@ -651,6 +652,13 @@ static void host_frame(int *stdin_wr, pid_t cmd)
 			close(*stdin_wr);
 			*stdin_wr = -1;
 		}
+	} else if (hdr[0] == BH_FRAME_QUIT) {
+		/* The session ends: the command with it. */
+		quit_requested = true;
+		if (cmd > 0) {
+			kill(-cmd, SIGKILL);
+			kill(cmd, SIGKILL);
+		}
 	} else if (hdr[0] == BH_FRAME_SIGNAL && len == 4) {
 		int sig = buf[0] | buf[1] << 8;
 		if (sig > 0 && sig < 65 && cmd > 0) {
@@ -782,6 +790,8 @@ static __attribute__((noreturn)) void serve(struct config *c)
 		else
 			send_int(BH_FRAME_NOTFOUND, ENOENT);
 		free(one.argv);
+		if (quit_requested)
+			power_off();
 	}
 }
 

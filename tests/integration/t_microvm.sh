@@ -102,6 +102,13 @@ test_microvm_status_of_signals_and_missing_commands() {
 	chown "$SBX_UID:$SBX_UID" "$T/ws/notexec"
 	run_bh run -t microvm -- ./notexec
 	expect_eq "$STATUS" 126 "not executable"
+	# No egress channel yet: a profile that allows hosts is refused
+	# before anything boots (fail closed).
+	printf 'include default\nnet allow example.com\n' > "$T/net.profile"
+	chmod 644 "$T/net.profile"
+	run_bh run -p "$T/net.profile" -t microvm -- true
+	expect_eq "$STATUS" 125 "net allow refused"
+	expect_contains "$OUT" "no channel to the egress proxy"
 }
 
 test_microvm_supervisor_sigkill_leaves_nothing() {
@@ -160,4 +167,20 @@ test_microvm_warm_mode() {
 	pgrep -f "qemu-system-x86_64.*$T/" >/dev/null && fail "qemu still running after vm stop"
 	run_bh vm exec "$sock" -- true
 	expect_eq "$STATUS" 125 "exec after stop"
+
+	# A signal to the serving run ends the session, also while a
+	# command runs; the client gets the command's end.
+	(bh run -q -t microvm --serve "$sock" >"$T/serve.log" 2>&1 &)
+	for _ in $(seq 1 600); do [ -S "$sock" ] && break; sleep 0.1; done
+	(bh vm exec "$sock" -- sh -c "touch started; exec sleep 600" >/dev/null 2>&1; echo "rc=$?" > "$T/exec.rc") &
+	for _ in $(seq 1 600); do [ -e "$T/ws/started" ] && break; sleep 0.1; done
+	[ -e "$T/ws/started" ] || fail "the long command never started"
+	pkill -TERM -f "bulkhead run -q -t microvm --serve $sock"
+	for _ in $(seq 1 300); do [ -e "$T/exec.rc" ] && [ ! -e "$sock" ] && break; sleep 0.1; done
+	expect_eq "$(cat "$T/exec.rc" 2>/dev/null)" "rc=137" "the running command's end"
+	[ ! -e "$sock" ] || fail "the serve socket outlived the signal"
+	if pgrep -f "qemu-system-x86_64.*$T/" >/dev/null; then
+		pkill -9 -f "qemu-system-x86_64.*$T/"
+		fail "qemu still running after the signal"
+	fi
 }
