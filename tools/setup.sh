@@ -17,7 +17,7 @@ SUDO=
 [ "$(id -u)" = 0 ] || SUDO=sudo
 pkgs="build-essential pkg-config libseccomp-dev libjansson-dev libpcre2-dev
       libc-ares-dev libidn2-dev libpsl-dev publicsuffix
-      python3 util-linux procps git curl openssl iproute2"
+      python3 util-linux procps git curl openssl iproute2 runsc"
 agents=0
 microvm=0
 for opt in "$@"; do

@@ -20,6 +20,12 @@ int bh_cmd_proxy(int argc, char **argv);
 int bh_cmd_inventory(int argc, char **argv);
 int bh_cmd_inventory_scan(int argc, char **argv);
 int bh_cmd_vm(int argc, char **argv);
+int bh_cmd_check_cli(int argc, char **argv);
+int bh_cmd_exec(int argc, char **argv);
+int bh_cmd_hook(int argc, char **argv);
+int bh_cmd_tiers(int argc, char **argv);
+int bh_cmd_plan(int argc, char **argv);
+int bh_cmd_gvisor_init(int argc, char **argv);
 
 /* Prints "bulkhead: MSG" (and "  hint: HINT") to stderr and returns the
  * exit status for the error's kind.  Frees err. */

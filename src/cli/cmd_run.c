@@ -299,6 +299,8 @@ struct supervisor {
 	struct bh_audit *audit;
 	size_t net_denied;
 	pid_t parent; /* who started us: when it is gone, we end too */
+	const struct bh_tier_ops *tier; /* for signals it forwards itself */
+	struct bh_session *sess;
 };
 
 /* The proxy's decision records go to the audit log as they come: the
@@ -378,7 +380,8 @@ static void handle_signals(struct supervisor *sv)
 		} else if (sig == SIGWINCH) {
 			if (sv->pty && !sv->pty_done)
 				(void)bh_pty_sync_winsize(sv->pty, NULL);
-		} else {
+		} else if (!sv->tier || !sv->tier->forward_signal ||
+			   !sv->tier->forward_signal(sv->sess, sig)) {
 			/* The command has its own session: pass the signal
 			 * to its process group, and to it in case it left
 			 * the group. */
@@ -522,6 +525,16 @@ static int egress_ready(struct bh_session *s, int listen_fd, void *vctx)
 	return r;
 }
 
+/* Internal: the gvisor tier's init, inside the sandbox:
+ * __gvisor-init SOCKET|- PORT -- CMD... (net/egress.h). */
+int bh_cmd_gvisor_init(int argc, char **argv)
+{
+	if (argc < 5 || strcmp(argv[3], "--") != 0)
+		return bh_cli_usage("__gvisor-init", "SOCKET|- PORT -- CMD...");
+	const char *sock = strcmp(argv[1], "-") ? argv[1] : NULL;
+	return bh_egress_relay(sock, (unsigned)atoi(argv[2]), argv + 4);
+}
+
 int bh_cmd_run(int argc, char **argv)
 {
 	bh_tmark("start");
@@ -618,6 +631,8 @@ int bh_cmd_run(int argc, char **argv)
 	sv.log_rd = -1;
 	sv.audit = audit;
 	sv.parent = parent;
+	sv.tier = p.tier;
+	sv.sess = &p.sess;
 	sv.wake = epoll_create1(EPOLL_CLOEXEC);
 	if (sv.sfd < 0 || sv.wake < 0) {
 		bh_error_sys(&err, errno, "signalfd");

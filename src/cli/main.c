@@ -26,6 +26,11 @@ static const char main_help[] =
 	"  proxy -p PROFILE       run the egress proxy in the foreground\n"
 	"  inventory [OPTIONS]    every credential a sandboxed command could reach\n"
 	"  vm exec|stop SOCKET    a command in / the end of a warm microVM\n"
+	"  check -- 'STRING'      decide an agent's command string (allow/ask/deny)\n"
+	"  exec -- 'STRING'       decide it, then run it in a fresh sandboxed shell\n"
+	"  hook claude-code|gemini-cli  the agent's before-tool hook\n"
+	"  tiers [--json]         which isolation tiers work here, and why not\n"
+	"  plan [ANSWERS]         the tier and profile a threat model calls for\n"
 	"  version                print the version\n"
 	"  help [COMMAND]         this text, or a command's help\n"
 	"\n"
@@ -83,8 +88,15 @@ static const struct subcommand commands[] = {
 	{"proxy", bh_cmd_proxy},
 	{"inventory", bh_cmd_inventory},
 	{"vm", bh_cmd_vm},
+	{"check", bh_cmd_check_cli},
+	{"exec", bh_cmd_exec},
+	{"hook", bh_cmd_hook},
+	{"tiers", bh_cmd_tiers},
+	{"plan", bh_cmd_plan},
 	/* Internal: the inside pass of `inventory`. */
 	{"__inventory-scan", bh_cmd_inventory_scan},
+	/* Internal: the gvisor tier's init (and egress relay), inside. */
+	{"__gvisor-init", bh_cmd_gvisor_init},
 };
 
 int main(int argc, char **argv)

@@ -573,6 +573,7 @@ int bh_prepare(const struct bh_cli_opts *o, char *const *argv,
 			bh_xasprintf("%s/journal", p->state_dir);
 		(void)bh_rootfs_sweep(jdir);
 	}
+	bh_tier_sweep_all(p->state_dir);
 	bh_tmark("swept");
 	r = make_rundir(p, p->sess.uid, p->sess.gid, p->sess.set_ids, err);
 	bh_tmark("rundir made");
@@ -627,8 +628,12 @@ int bh_prepare(const struct bh_cli_opts *o, char *const *argv,
 	r = bh_secrets_new(&p->secrets, err);
 	if (r)
 		return r;
+	/* Tiers with a network stack of their own reach the proxy on their
+	 * own loopback (no token: nothing else can get there). */
 	r = bh_egress_prepare(&p->egress, p->policy,
-			      p->tier->id == BH_TIER_NAMESPACE, err);
+			      p->tier->id == BH_TIER_NAMESPACE ||
+				      p->tier->id == BH_TIER_GVISOR,
+			      err);
 	if (r)
 		return r;
 	struct bh_env_own own[3 + BH_ARRAY_SIZE(p->egress.env)] = {

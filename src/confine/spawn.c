@@ -204,7 +204,9 @@ child_run(const struct bh_child_plan *pl, int efd, pid_t parent)
 		if (setresuid(pl->uid, pl->uid, pl->uid) != 0)
 			child_fail(efd, BH_STAGE_SETUID, errno);
 	}
-	int r = drop_caps(pl->cap_last, privileged || pl->clear_bounding);
+	int r = pl->keep_caps ? 0
+			      : drop_caps(pl->cap_last,
+					  privileged || pl->clear_bounding);
 	if (r)
 		child_fail(efd, BH_STAGE_CAPS, -r);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)

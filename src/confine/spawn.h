@@ -61,6 +61,9 @@ struct bh_child_plan {
 	bool clear_bounding;     /* clear the bounding set even though not
 				    root in the initial namespace (a user
 				    namespace's init may) */
+	bool keep_caps;          /* keep the caller's capabilities: the child
+				    is a runtime (runsc) that needs them to
+				    build its sandbox and drops them itself */
 	const struct bh_rlimit_set *rlimits;
 	size_t n_rlimits;
 	const struct bh_landlock *landlock; /* may be NULL */

@@ -109,6 +109,17 @@ void bh_strv_push(char ***v, size_t *len, char *s)
 	(*v)[*len] = NULL;
 }
 
+int bh_hex_value(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 bool bh_str_has_prefix(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;
@@ -123,18 +134,6 @@ bool bh_path_is_under(const char *path, const char *dir)
 		return false;
 	return path[n] == '\0' || path[n] == '/';
 }
-
-int bh_hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 size_t bh_utf8_len(const unsigned char *s, size_t avail)
 {
 	if (avail == 0)

@@ -30,7 +30,7 @@ void bh_strv_push(char ***v, size_t *len, char *s); /* takes ownership of s */
 
 bool bh_str_has_prefix(const char *s, const char *prefix);
 /* Value of a hex digit (either case), or -1. */
-int bh_hex_value(char c);
+int bh_hex_value(int c);
 /* Length of the well-formed UTF-8 sequence at s (RFC 3629: no overlong
  * forms, no surrogates, nothing above U+10FFFF) within avail bytes, or 0. */
 size_t bh_utf8_len(const unsigned char *s, size_t avail);

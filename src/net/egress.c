@@ -35,7 +35,7 @@ static void add_env(struct bh_egress *e, const char *name, char *value)
 	e->n_env++;
 }
 
-static int listen_loopback(unsigned port, unsigned *bound)
+int bh_egress_listen_loopback(unsigned port, unsigned *bound)
 {
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
@@ -73,7 +73,7 @@ int bh_egress_prepare(struct bh_egress *e, const struct bh_policy *p,
 	if (in_netns) {
 		e->port = BH_EGRESS_NS_PORT; /* the sandbox's own loopback */
 	} else {
-		int fd = listen_loopback(0, &e->port);
+		int fd = bh_egress_listen_loopback(0, &e->port);
 		if (fd < 0)
 			return bh_error_sys(err, -fd,
 					    "listening for the egress proxy");
@@ -141,7 +141,7 @@ void bh_egress_release(struct bh_egress *e)
 int bh_egress_send_listener(int sock)
 {
 	unsigned port;
-	int fd = listen_loopback(BH_EGRESS_NS_PORT, &port);
+	int fd = bh_egress_listen_loopback(BH_EGRESS_NS_PORT, &port);
 	if (fd < 0)
 		return fd;
 	char byte = 'L';

@@ -58,3 +58,18 @@ int bh_egress_send_listener(int sock);
 
 /* The supervisor's side: receives it.  Returns the fd or -errno. */
 int bh_egress_recv_listener(int sock);
+
+/* A TCP listener on 127.0.0.1:port (0: any; the port in *bound).  fd or
+ * -errno. */
+int bh_egress_listen_loopback(unsigned port, unsigned *bound);
+
+/*
+ * The gvisor tier's init, run inside the sandbox as its first process:
+ * runs argv (127 when it is not found, 126 when it cannot be executed)
+ * and returns its exit status (128+N for a signal); everything left is
+ * killed when it ends.  With a sock_path it is also the egress relay: it
+ * listens on 127.0.0.1:port of the sandbox's own network stack and
+ * carries each connection to the proxy's unix socket at sock_path (bound
+ * into the sandbox).
+ */
+int bh_egress_relay(const char *sock_path, unsigned port, char *const *argv);

@@ -6,10 +6,10 @@
  *
  * The canonical text is flat: includes are already resolved, variables
  * already expanded, and every rule has its own line in a fixed order of
- * sections (scalars, paths, env, net, limits, seccomp), so two profiles
- * that produce the same policy produce the same text and hash.  Within a
- * section rules keep profile order, which matters for env (later wins).
- * It is itself a profile: parsing it gives an equal policy.
+ * sections (scalars, paths, env, net, limits, seccomp, command), so two
+ * profiles that produce the same policy produce the same text and hash.  Within
+ * a section rules keep profile order, which matters for env (later wins). It is
+ * itself a profile: parsing it gives an equal policy.
  */
 #include <jansson.h>
 #include <string.h>
@@ -124,6 +124,22 @@ char *bh_policy_dump(const struct bh_policy *p, bool with_locations)
 				 p->syscalls[i].allow ? "allow" : "deny",
 				 p->syscalls[i].name);
 		end_line(&sb, &p->syscalls[i].loc, w);
+	}
+	if (p->cmd_default_set) {
+		bh_strbuf_printf(&sb, "command default %s",
+				 bh_cmd_decision_word(p->cmd_default));
+		end_line(&sb, &p->cmd_default_loc, w);
+	}
+	for (size_t i = 0; i < p->n_cmd_rules; i++) {
+		const struct bh_cmd_rule *c = &p->cmd_rules[i];
+		bh_strbuf_printf(&sb, "command %s ",
+				 bh_cmd_decision_word(c->decision));
+		bh_put_word(&sb, c->program, true);
+		for (size_t k = 0; k < c->n_args; k++) {
+			bh_strbuf_putc(&sb, ' ');
+			bh_put_word(&sb, c->args[k], true);
+		}
+		end_line(&sb, &c->loc, w);
 	}
 	return bh_strbuf_steal(&sb);
 }
@@ -262,6 +278,31 @@ static json_t *json_seccomp(const struct bh_policy *p)
 	return a;
 }
 
+static json_t *json_commands(const struct bh_policy *p)
+{
+	json_t *o = json_object(), *rules = json_array();
+	for (size_t i = 0; i < p->n_cmd_rules; i++) {
+		const struct bh_cmd_rule *c = &p->cmd_rules[i];
+		json_t *r = json_object(), *args = json_array();
+		for (size_t k = 0; k < c->n_args; k++)
+			json_array_append_new(args, jstr(c->args[k]));
+		json_object_set_new(
+		    r, "decision",
+		    json_string(bh_cmd_decision_word(c->decision)));
+		json_object_set_new(r, "program", jstr(c->program));
+		json_object_set_new(r, "args", args);
+		json_object_set_new(r, "loc", jloc(&c->loc));
+		json_array_append_new(rules, r);
+	}
+	json_object_set_new(
+	    o, "default",
+	    json_string(bh_cmd_decision_word(p->cmd_default_set ? p->cmd_default
+								: BH_CMD_ASK)));
+	json_object_set_new(o, "default_loc", jloc(&p->cmd_default_loc));
+	json_object_set_new(o, "rules", rules);
+	return o;
+}
+
 static json_t *json_tier(enum bh_tier_id t)
 {
 	return t == BH_TIER_UNSET ? json_null() : json_string(bh_tier_name(t));
@@ -292,5 +333,6 @@ void *bh_policy_to_json(const struct bh_policy *p)
 	json_object_set_new(o, "net", json_net(p));
 	json_object_set_new(o, "limits", json_limits(p));
 	json_object_set_new(o, "seccomp", json_seccomp(p));
+	json_object_set_new(o, "commands", json_commands(p));
 	return o;
 }

@@ -49,7 +49,7 @@ struct bh_parser {
 	const struct bh_policy_vars *vars;
 	const struct bh_profile_reader *reader;
 	struct bh_error **err;
-	size_t cap_paths, cap_env, cap_hosts, cap_syscalls;
+	size_t cap_paths, cap_env, cap_hosts, cap_syscalls, cap_cmd_rules;
 	struct bh_frame frames[BH_INCLUDE_MAX + 1];
 	size_t depth; /* frames in use */
 };
@@ -99,6 +99,13 @@ int bh_limit_parse(enum bh_limit_kind k, const char *s, uint64_t *out,
 void bh_limit_format(enum bh_limit_kind k, uint64_t v, struct bh_strbuf *sb);
 /* Index of name in the limit names, or -1. */
 int bh_limit_from_name(const char *name);
+
+/* Longest ARG-PATTERN list of a `command` rule. */
+#define BH_CMD_MAX_PATTERNS 64
+
+/* "allow", "ask", "deny"; parses them back (-1 for anything else). */
+const char *bh_cmd_decision_word(enum bh_cmd_decision d);
+int bh_cmd_decision_from_word(const char *s);
 
 /* parser.c: adds a string to the policy's string table (once) and returns
  * the stored copy. */

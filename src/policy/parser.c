@@ -506,6 +506,140 @@ static int dir_seccomp(struct bh_parser *ps, const struct bh_line *l,
 	return r;
 }
 
+/* Commands. */
+
+static const char *const cmd_subs[] = {"allow", "ask", "deny", "default"};
+
+const char *bh_cmd_decision_word(enum bh_cmd_decision d)
+{
+	return d == BH_CMD_DENY ? "deny" : d == BH_CMD_ASK ? "ask" : "allow";
+}
+
+int bh_cmd_decision_from_word(const char *s)
+{
+	for (int d = BH_CMD_ALLOW; d <= BH_CMD_DENY; d++)
+		if (strcmp(s, cmd_subs[d]) == 0)
+			return d;
+	return -1;
+}
+
+/* A decision, or 3 for "default", or -1. */
+static int cmd_sub_from_word(const char *s)
+{
+	return strcmp(s, "default") == 0 ? 3 : bh_cmd_decision_from_word(s);
+}
+
+/*
+ * The PROGRAM of a command rule: a bare name, matched as the command's
+ * first word is looked up in PATH, or an absolute path (variables
+ * expanded), normalised as paths are.  Never a relative path — which
+ * file it names depends on the directory the command runs in — and never
+ * a glob: a rule names one program, so that reading it tells what it
+ * lets run.
+ */
+static int cmd_program_arg(struct bh_parser *ps, const struct bh_token *t,
+			   char **out)
+{
+	cleanup_free char *name = NULL;
+	int r = bh_expand(ps, t, &name);
+	if (r < 0)
+		return r;
+	cleanup_free char *shown = bh_tok_show(name);
+	if (strchr(name, '/'))
+		return path_arg(ps, t,
+				"name a program (git) or give an absolute "
+				"path (${WORKSPACE}/build.sh): a relative "
+				"path names a different file in every "
+				"directory",
+				out);
+	if (!name[0] || strpbrk(name, "*?="))
+		return bh_perr(ps, t->col,
+			       "a rule names one program, exactly; write one "
+			       "rule per program (patterns are for its "
+			       "arguments)",
+			       "invalid program name '%s'", shown);
+	*out = steal_pointer(&name);
+	return 0;
+}
+
+static int cmd_default(struct bh_parser *ps, const struct bh_line *l)
+{
+	static const char hint[] = "write command default allow, ask or deny";
+	if (l->n != 3)
+		return bh_perr(ps, l->tok[l->n < 3 ? 1 : 3].col, hint,
+			       l->n < 3 ? "command default needs a decision"
+					: "command default takes one decision");
+	int d = bh_cmd_decision_from_word(l->tok[2].text);
+	if (d < 0) {
+		cleanup_free char *shown = bh_tok_show(l->tok[2].text);
+		return bh_perr(ps, l->tok[2].col, hint, "unknown decision '%s'",
+			       shown);
+	}
+	ps->p->cmd_default_set = true;
+	ps->p->cmd_default = (enum bh_cmd_decision)d;
+	ps->p->cmd_default_loc = loc_at(ps, l->tok[2].col);
+	return 0;
+}
+
+static int dir_command(struct bh_parser *ps, const struct bh_line *l,
+		       unsigned unused)
+{
+	static const char hint[] =
+	    "write command allow|ask|deny PROGRAM [ARG-PATTERN...] or command "
+	    "default allow|ask|deny";
+	struct bh_policy *p = ps->p;
+	if (l->n < 2)
+		return bh_perr(ps, l->tok[0].col, hint,
+			       "command needs allow, ask, deny or default");
+	const char *sub = l->tok[1].text;
+	int d = cmd_sub_from_word(sub);
+	if (d < 0) {
+		cleanup_free char *shown = bh_tok_show(sub);
+		const char *guess =
+		    bh_closest(sub, cmd_subs, BH_ARRAY_SIZE(cmd_subs));
+		cleanup_free char *h =
+		    guess ? bh_xasprintf("did you mean 'command %s'?", guess)
+			  : NULL;
+		return bh_perr(ps, l->tok[1].col, h ? h : hint,
+			       "unknown command sub-command '%s'", shown);
+	}
+	if (d == 3)
+		return cmd_default(ps, l);
+	if (l->n < 3)
+		return bh_perr(ps, l->tok[1].col,
+			       "name the program, e.g. command deny git push",
+			       "command %s needs a program", sub);
+	if (l->n - 3 > BH_CMD_MAX_PATTERNS)
+		return bh_perr(ps, l->tok[3 + BH_CMD_MAX_PATTERNS].col,
+			       "patterns match a prefix of the arguments; end "
+			       "the rule earlier",
+			       "more than %d argument patterns",
+			       BH_CMD_MAX_PATTERNS);
+	char *program = NULL;
+	int r = cmd_program_arg(ps, &l->tok[2], &program);
+	if (r < 0)
+		return r;
+	char **args = NULL;
+	size_t n_args = 0;
+	for (size_t i = 3; i < l->n && r == 0; i++) {
+		char *pat = NULL;
+		r = bh_expand(ps, &l->tok[i], &pat);
+		if (r == 0)
+			bh_strv_push(&args, &n_args, pat);
+	}
+	if (r < 0) {
+		free(program);
+		bh_strv_free(args);
+		return r;
+	}
+	bh_xgrow((void **)&p->cmd_rules, &ps->cap_cmd_rules, p->n_cmd_rules + 1,
+		 sizeof(*p->cmd_rules));
+	p->cmd_rules[p->n_cmd_rules++] =
+	    (struct bh_cmd_rule){(enum bh_cmd_decision)d, program, args, n_args,
+				 loc_at(ps, l->tok[2].col)};
+	return 0;
+}
+
 /* Checks that the directive has exactly `want` arguments. */
 static int want_args(struct bh_parser *ps, const struct bh_line *l, size_t want,
 		     const char *hint)
@@ -745,6 +879,7 @@ static const struct directive directives[] = {
     {"strict", dir_strict, 0},
     {"home", dir_home, 0},
     {"workspace", dir_workspace, 0},
+    {"command", dir_command, 0},
 };
 
 /* Words from other sandboxes' profiles, and what they are here. */
@@ -786,7 +921,7 @@ static int dispatch(struct bh_parser *ps, const struct bh_line *l)
 		       h ? h
 			 : "directives are include, read, write, exec, hide, "
 			   "protect, tmpfs, env, net, limit, seccomp, tier, "
-			   "min-tier, strict and home",
+			   "min-tier, strict, home, workspace and command",
 		       "unknown directive '%s'", shown);
 }
 
@@ -893,6 +1028,7 @@ static int parse_top(const char *name, const char *id, const char *text,
 	    .err = err ? err : &local,
 	};
 	ps.p->name = bh_xstrdup(name);
+	ps.p->cmd_default = BH_CMD_ASK;
 	int r = parse_source(&ps, id, text, len);
 	if (r == 0)
 		r = finish(&ps);
@@ -978,6 +1114,11 @@ void bh_policy_free(struct bh_policy *p)
 	for (size_t i = 0; i < p->n_syscalls; i++)
 		free(p->syscalls[i].name);
 	free(p->syscalls);
+	for (size_t i = 0; i < p->n_cmd_rules; i++) {
+		free(p->cmd_rules[i].program);
+		bh_strv_free(p->cmd_rules[i].args);
+	}
+	free(p->cmd_rules);
 	bh_strv_free(p->sources);
 	bh_strv_free(p->strtab);
 	free(p);

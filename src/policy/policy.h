@@ -125,6 +125,28 @@ struct bh_syscall_rule {
 	struct bh_loc loc;
 };
 
+/*
+ * Command rules (docs/commands.md): `command allow|ask|deny PROGRAM
+ * [ARG-PATTERN...]` and `command default allow|ask|deny`, decided by
+ * src/cmdpolicy.  PROGRAM is a bare name (looked up in PATH) or an
+ * absolute, normalised path; each ARG-PATTERN is an fnmatch(3) glob for
+ * one argument, in order, matching a prefix of the argument list, and
+ * `**` matches any run of arguments (none included).
+ */
+enum bh_cmd_decision {
+	BH_CMD_ALLOW = 0,
+	BH_CMD_ASK = 1,
+	BH_CMD_DENY = 2,
+};
+
+struct bh_cmd_rule {
+	enum bh_cmd_decision decision;
+	char *program;
+	char **args; /* the ARG-PATTERNs, NULL-terminated (NULL when none) */
+	size_t n_args;
+	struct bh_loc loc;
+};
+
 enum bh_home_mode {
 	BH_HOME_PRIVATE = 0, /* an empty per-session HOME (the default) */
 	BH_HOME_HOST,        /* HOME stays the host's; access still per rules */
@@ -155,6 +177,12 @@ struct bh_policy {
 
 	struct bh_syscall_rule *syscalls;
 	size_t n_syscalls;
+
+	struct bh_cmd_rule *cmd_rules; /* in profile order */
+	size_t n_cmd_rules;
+	bool cmd_default_set; /* a `command default` line appeared */
+	enum bh_cmd_decision cmd_default; /* BH_CMD_ASK when not set */
+	struct bh_loc cmd_default_loc;
 
 	enum bh_tier_id tier; /* BH_TIER_UNSET when the profile does not say */
 	struct bh_loc tier_loc;

@@ -80,7 +80,17 @@ struct bh_tier_ops {
 	 * the status is the command's. */
 	int (*command_status)(struct bh_session *s, int raw_status);
 	void (*destroy)(struct bh_session *s);
+	/* Removes what sessions of this tier whose supervisor was killed
+	 * left behind (journaled under state_dir/journal); may be NULL. */
+	void (*sweep)(const char *state_dir);
+	/* Passes a signal the supervisor received to the command when
+	 * signalling the launched pid would not; true when done.  May be
+	 * NULL. */
+	bool (*forward_signal)(struct bh_session *s, int sig);
 };
+
+/* Runs every tier's sweep: bulkhead's start-up cleanup. */
+void bh_tier_sweep_all(const char *state_dir);
 
 /* The policy's path rules followed by the session's implicit ones, as
  * one list for bh_fsplan_build().  Caller frees the array (not the

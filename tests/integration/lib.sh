@@ -84,3 +84,89 @@ run_bh() {
 	OUT=$(bh "$@" 2>&1)
 	STATUS=$?
 }
+
+# start_server: a TCP listener on the host's loopback answering "pong"
+# (port in $PORT), killed with the tree.
+start_server() {
+	"$HELPERS/netprobe" listen "$T/port" &
+	SERVER=$!
+	for _ in $(seq 1 100); do [ -s "$T/port" ] && break; sleep 0.02; done
+	PORT=$(cat "$T/port")
+	trap 'kill $SERVER 2>/dev/null; cleanup_tree' EXIT
+}
+
+# plant_git_dir: .git/hooks and .git/config in the workspace, owned by the
+# sandbox's uid, so only the protect rules keep them read-only.
+plant_git_dir() {
+	mkdir -p "$T/ws/.git/hooks"
+	echo '[core]' > "$T/ws/.git/config"
+	chown -R "$SBX_UID:$SBX_UID" "$T/ws/.git"
+}
+
+# kill_supervisor BH_PATTERN SANDBOX_PATTERN WHAT: SIGKILLs the bulkhead
+# whose command line matches BH_PATTERN and fails when processes matching
+# SANDBOX_PATTERN (WHAT) outlive it.
+kill_supervisor() {
+	pkill -9 -f "$1"
+	for _ in $(seq 1 100); do pgrep -f "$2" >/dev/null || break; sleep 0.05; done
+	if pgrep -f "$2" >/dev/null; then
+		pkill -9 -f "$2"
+		fail "$3 survived the supervisor's SIGKILL"
+	fi
+}
+
+# expect_swept RUNDIR: the next start removes what a SIGKILL'd session
+# left: placeholders, journals, its private directory, its cgroup.
+expect_swept() {
+	run_bh run -q -t "$TIER" -- true
+	expect_eq "$STATUS" 0 "the start after a SIGKILL"
+	for p in .claude .envrc .git .mcp.json; do
+		[ ! -e "$T/ws/$p" ] || fail "placeholder $p left in the workspace"
+	done
+	ls "$T/home/.local/state/bulkhead/journal/" 2>/dev/null | grep -q . &&
+		fail "journal entries left: $(ls "$T/home/.local/state/bulkhead/journal/")"
+	[ -z "$1" ] || [ ! -e "$1" ] || fail "private directory $1 of the killed session left behind"
+	if [ "$MODE" = root ]; then
+		for h in /sys/fs/cgroup/*/bulkhead /sys/fs/cgroup/bulkhead; do
+			[ -d "$h" ] || continue
+			left=$(find "$h" -mindepth 1 -maxdepth 1 -type d -name "*-*" 2>/dev/null)
+			[ -z "$left" ] || fail "session cgroup left after SIGKILL: $left"
+		done
+	fi
+}
+
+# start_origin: an HTTP server on the host's loopback serving $T/ws/src
+# (port in $PORT), and $T/e.profile allowing it through the proxy.
+start_origin() {
+	python3 -m http.server 0 --bind 127.0.0.1 --directory "$T/ws/src" >"$T/origin.log" 2>&1 &
+	ORIGIN=$!
+	for _ in $(seq 1 100); do
+		PORT=$(sed -n 's/.*port \([0-9]*\).*/\1/p' "$T/origin.log" | head -n1)
+		[ -n "$PORT" ] && break
+		sleep 0.05
+	done
+	trap 'kill $ORIGIN 2>/dev/null; cleanup_tree' EXIT
+	printf 'include default\nnet allow 127.0.0.1\n' > "$T/e.profile"
+}
+
+# expect_proxy_answers: with $T/e.profile, the origin answers through the
+# session's proxy over HTTP, CONNECT and SOCKS5.
+expect_proxy_answers() {
+	run_bh run -q -p "$T/e.profile" -t "$TIER" -- sh -c "
+		curl -s http://127.0.0.1:$PORT/existing.txt
+		curl -s --proxytunnel -x \"\$HTTP_PROXY\" http://127.0.0.1:$PORT/existing.txt
+		curl -s -x \"\$ALL_PROXY\" http://127.0.0.1:$PORT/existing.txt"
+	n=$(printf '%s\n' "$OUT" | grep -c '^hello$')
+	expect_eq "$n" 3 "answers through HTTP, CONNECT and SOCKS5"
+}
+
+# expect_exec_failures: a command not found is 127, one that cannot be
+# executed 126, as for any shell.
+expect_exec_failures() {
+	run_bh run -t "$TIER" -- no-such-command-xyz
+	expect_eq "$STATUS" 127 "not found"
+	expect_contains "$OUT" "no-such-command-xyz: command not found"
+	printf 'not a program' > "$T/ws/notexec"; chmod 644 "$T/ws/notexec"
+	run_bh run -t "$TIER" -- ./notexec
+	expect_eq "$STATUS" 126 "not executable"
+}

@@ -28,16 +28,14 @@ filter="${1:-}"
 
 pass=0 failn=0 skipn=0
 failed_names=()
-# Each file may set TIERS (default: the generic tiers); BH_TIERS limits the
-# run.  microvm runs only the files that name it (t_microvm.sh): a boot
-# takes seconds.
-generic_tiers="kernel namespace"
-all_tiers=${BH_TIERS:-"kernel namespace microvm"}
+# Each file may set TIERS (default: kernel and namespace; the slower
+# tiers run only the files that ask for them).
+all_tiers=${BH_TIERS:-"kernel namespace gvisor microvm"}
 for mode in $modes; do
 	for file in "$here"/t_*.sh; do
 		fns=$(bash -c "source '$here/lib.sh'; source '$file'; declare -F" |
 			awk '{print $3}' | grep '^test_' || true)
-		file_tiers=$(bash -c "TIERS='$generic_tiers'; source '$here/lib.sh'; source '$file'; echo \$TIERS")
+		file_tiers=$(bash -c "TIERS='kernel namespace'; source '$here/lib.sh'; source '$file'; echo \$TIERS")
 		for tier in $file_tiers; do
 		case " $all_tiers " in *" $tier "*) ;; *) continue ;; esac
 		for fn in $fns; do

@@ -1,28 +1,11 @@
 # Egress through the session's proxy, in both tiers: the only way out.
 # Only loopback is ever contacted; the origin is a server this test starts.
 
-start_origin() {
-	python3 -m http.server 0 --bind 127.0.0.1 --directory "$T/ws/src" >"$T/origin.log" 2>&1 &
-	ORIGIN=$!
-	for _ in $(seq 1 100); do
-		PORT=$(sed -n 's/.*port \([0-9]*\).*/\1/p' "$T/origin.log" | head -n1)
-		[ -n "$PORT" ] && break
-		sleep 0.05
-	done
-	trap 'kill $ORIGIN 2>/dev/null; cleanup_tree' EXIT
-	printf 'include default\nnet allow 127.0.0.1\n' > "$T/e.profile"
-}
-
 test_egress_allowed_host_through_proxy() {
 	command -v curl >/dev/null || skip "curl missing"
 	start_origin
 	[ -n "$PORT" ] || { fail "origin did not start"; return; }
-	run_bh run -q -p "$T/e.profile" -t "$TIER" -- sh -c "
-		curl -s http://127.0.0.1:$PORT/existing.txt
-		curl -s --proxytunnel -x \"\$HTTP_PROXY\" http://127.0.0.1:$PORT/existing.txt
-		curl -s -x \"\$ALL_PROXY\" http://127.0.0.1:$PORT/existing.txt"
-	n=$(printf '%s\n' "$OUT" | grep -c '^hello$')
-	expect_eq "$n" 3 "answers through HTTP, CONNECT and SOCKS5"
+	expect_proxy_answers
 }
 
 test_egress_denied_and_direct_refused() {

@@ -67,9 +67,7 @@ test_private_home_and_tmp() {
 }
 
 test_protected_existing_paths() {
-	mkdir -p "$T/ws/.git/hooks"
-	echo '[core]' > "$T/ws/.git/config"
-	chown -R "$SBX_UID:$SBX_UID" "$T/ws/.git"
+	plant_git_dir
 	run_bh run -t "$TIER" -- sh -c '
 		echo "#!/bin/sh" > .git/hooks/pre-commit && echo HOOK-WRITTEN
 		echo "[core] fsmonitor = evil" >> .git/config && echo CONFIG-WRITTEN

@@ -1,13 +1,5 @@
 # Network confinement of the kernel tier: no way out, not even to loopback.
 
-start_server() {
-	"$HELPERS/netprobe" listen "$T/port" &
-	SERVER=$!
-	for _ in $(seq 1 100); do [ -s "$T/port" ] && break; sleep 0.02; done
-	PORT=$(cat "$T/port")
-	trap 'kill $SERVER 2>/dev/null; cleanup_tree' EXIT
-}
-
 test_tcp_connect_to_loopback_refused() {
 	start_server
 	# The server answers outside the sandbox.

@@ -64,27 +64,10 @@ test_ns_supervisor_sigkill_leaves_nothing() {
 	# The killed session's private directory, as its journal names it.
 	rundir=$(cat "$T"/home/.local/state/bulkhead/journal/*.rundir 2>/dev/null | head -n1)
 	[ -n "$rundir" ] && [ -d "$rundir" ] || fail "no journaled private directory during the session"
-	pkill -9 -f "bulkhead run -q -t $TIER -- sh -c setsid sleep $marker"
-	for _ in $(seq 1 100); do pgrep -f "sleep $marker" >/dev/null || break; sleep 0.05; done
-	if pgrep -f "sleep $marker" >/dev/null; then
-		pkill -9 -f "sleep $marker"
-		fail "sandboxed processes survived the supervisor's SIGKILL"
-	fi
+	kill_supervisor "bulkhead run -q -t $TIER -- sh -c setsid sleep $marker" \
+		"sleep $marker" "sandboxed processes"
 	# The next start sweeps what the killed one could not remove.
-	run_bh run -q -t "$TIER" -- true
-	for p in .claude .envrc .git .mcp.json; do
-		[ ! -e "$T/ws/$p" ] || fail "placeholder $p left in the workspace"
-	done
-	ls "$T/home/.local/state/bulkhead/journal/" 2>/dev/null | grep -q . &&
-		fail "journal entries left: $(ls "$T/home/.local/state/bulkhead/journal/")"
-	[ -z "$rundir" ] || [ ! -e "$rundir" ] || fail "private directory $rundir of the killed session left behind"
-	if [ "$MODE" = root ]; then
-		for h in /sys/fs/cgroup/*/bulkhead /sys/fs/cgroup/bulkhead; do
-			[ -d "$h" ] || continue
-			left=$(find "$h" -mindepth 1 -maxdepth 1 -type d -name "*-*" 2>/dev/null)
-			[ -z "$left" ] || fail "session cgroup left after SIGKILL: $left"
-		done
-	fi
+	expect_swept "$rundir"
 }
 
 test_ns_workspace_top_stays_creatable_in_git_repo() {

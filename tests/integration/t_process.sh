@@ -5,12 +5,7 @@ test_exit_status_passed_through() {
 	expect_eq "$STATUS" 42 "exit status"
 	run_bh run -t "$TIER" -- sh -c 'kill -TERM $$'
 	expect_eq "$STATUS" 143 "killed by SIGTERM"
-	run_bh run -t "$TIER" -- no-such-command-xyz
-	expect_eq "$STATUS" 127 "not found"
-	expect_contains "$OUT" "no-such-command-xyz: command not found"
-	printf 'not a program' > "$T/ws/notexec"; chmod 644 "$T/ws/notexec"
-	run_bh run -t "$TIER" -- ./notexec
-	expect_eq "$STATUS" 126 "not executable"
+	expect_exec_failures
 }
 
 test_leaked_fds_closed() {

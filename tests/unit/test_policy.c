@@ -806,7 +806,7 @@ TEST(policy_unknown_directives)
 		   "t.profile:1:1: unknown directive 'frobnicate'\n"
 		   "hint: directives are include, read, write, exec, hide, "
 		   "protect, tmpfs, env, net, limit, seccomp, tier, min-tier, "
-		   "strict and home");
+		   "strict, home, workspace and command");
 	CHECK_PERR("blacklist ${HOME}/.ssh",
 		   "t.profile:1:1: unknown directive 'blacklist'\n"
 		   "hint: write 'hide PATH' to take a path away");
@@ -814,7 +814,7 @@ TEST(policy_unknown_directives)
 		   "t.profile:1:1: unknown directive 'READ'\n"
 		   "hint: directives are include, read, write, exec, hide, "
 		   "protect, tmpfs, env, net, limit, seccomp, tier, min-tier, "
-		   "strict and home");
+		   "strict, home, workspace and command");
 	/* The first error stops parsing. */
 	CHECK_PERR_MSG("read /ok\nraed /x\nfoo\n",
 		       "t.profile:2:1: unknown directive 'raed'");
@@ -823,7 +823,7 @@ TEST(policy_unknown_directives)
 	memset(word, 'x', sizeof(word) - 1);
 	word[sizeof(word) - 1] = '\0';
 	char *e = tp_error(word);
-	CHECK(e && strstr(e, "xxx...'") && strlen(e) < 250);
+	CHECK(e && strstr(e, "xxx...'") && strlen(e) < 300);
 	free(e);
 }
 

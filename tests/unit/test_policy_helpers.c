@@ -91,6 +91,20 @@ bool tp_policy_equal(const struct bh_policy *a, const struct bh_policy *b)
 		if (a->syscalls[i].allow != b->syscalls[i].allow ||
 		    !str_eq(a->syscalls[i].name, b->syscalls[i].name))
 			return false;
+	if (a->n_cmd_rules != b->n_cmd_rules ||
+	    a->cmd_default_set != b->cmd_default_set ||
+	    a->cmd_default != b->cmd_default)
+		return false;
+	for (size_t i = 0; i < a->n_cmd_rules; i++) {
+		const struct bh_cmd_rule *x = &a->cmd_rules[i],
+					 *y = &b->cmd_rules[i];
+		if (x->decision != y->decision ||
+		    !str_eq(x->program, y->program) || x->n_args != y->n_args)
+			return false;
+		for (size_t k = 0; k < x->n_args; k++)
+			if (!str_eq(x->args[k], y->args[k]))
+				return false;
+	}
 	for (int k = 0; k < BH_LIMIT__COUNT; k++)
 		if (a->limits[k].set != b->limits[k].set ||
 		    a->limits[k].value != b->limits[k].value)
