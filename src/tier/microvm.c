@@ -99,8 +99,32 @@ static int vm_probe(char **why)
 	int r = bh_vm_kernel_find(&k, why);
 	if (r)
 		return r;
+	/* It runs; say how: KVM only where a boot under it works (the
+	 * test is cached in the state directory). */
+	cleanup_free char *log = bh_audit_default_path();
+	char *slash = log ? strrchr(log, '/') : NULL;
+	if (slash) {
+		*slash = '\0';
+		cleanup_free char *cache = bh_xasprintf("%s/microvm", log);
+		struct bh_error *err = NULL;
+		cleanup_free char *initramfs = bh_vm_initramfs(&k, cache, &err);
+		cleanup_free char *kvm_why = NULL;
+		if (!initramfs) {
+			*why = bh_xasprintf("cannot write the initramfs: %s",
+					    err ? err->msg : "failed");
+			r = -EIO;
+		} else if (!bh_vm_kvm_usable(qemu, &k, initramfs, cache,
+					     &kvm_why)) {
+			*why = bh_xasprintf("emulated (%s), about 8 s a boot",
+					    kvm_why);
+		} else {
+			*why = bh_xasprintf("KVM, guest kernel %s",
+					    k.release);
+		}
+		bh_error_free(err);
+	}
 	bh_vm_kernel_release(&k);
-	return 0;
+	return r;
 }
 
 static void cfg_rec(struct bh_strbuf *c, const char *key, int n, ...)
@@ -250,6 +274,14 @@ static int plan_guest(struct bh_session *s, struct vm_state *k,
 	return 0;
 }
 
+static bool has_hostmount(const struct vm_state *k, const char *path)
+{
+	for (size_t i = 0; i < k->n_hostmounts; i++)
+		if (!strcmp(k->hostmounts[i].path, path))
+			return true;
+	return false;
+}
+
 static const char *rule_mech_share(const struct vm_share *sh)
 {
 	return sh->ro ? "9p share, read-only on the host side (qemu "
@@ -276,6 +308,13 @@ static void report_paths(struct bh_session *s, struct vm_state *k)
 					      rule, loc, "not shared",
 					      "no share reaches it: it does "
 					      "not exist in the VM");
+			else if (exists && !has_hostmount(k, pr->path))
+				bh_report_add(
+					r, BH_RC_GUARD, BH_ENF_ENFORCED, rule,
+					loc, "dac",
+					"file permissions keep it from uid %u, "
+					"which qemu runs as",
+					(unsigned)s->uid);
 			else if (k->host_ns)
 				bh_report_add(
 					r, BH_RC_GUARD, BH_ENF_ENFORCED, rule,
