@@ -743,6 +743,8 @@ static int vm_launch(struct bh_session *s, pid_t *pid,
 		.cmd_name = s->argv[0],
 		.status_wr = sp[1],
 		.serve_fd = serve_fd,
+		.exec_record = s->exec_record,
+		.exec_ctx = s->exec_ctx,
 		.supervisor = getpid(),
 	};
 	bh_tmark("microvm: monitor");

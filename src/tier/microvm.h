@@ -86,6 +86,10 @@ struct bh_vm_run {
 	const char *cmd_name;      /* argv[0], for messages */
 	int status_wr; /* the command's wait status is written here */
 	int serve_fd;  /* warm mode: clients' listening socket, else -1 */
+	/* Warm mode: each served command's record (struct bh_session). */
+	void (*exec_record)(void *ctx, char *const *argv, int wait_status,
+			    double duration_ms);
+	void *exec_ctx;
 	pid_t supervisor;
 };
 

@@ -182,6 +182,13 @@ static void print_tail(const char *path, const char *what)
 	free(text);
 }
 
+static double mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
 struct mon {
 	const struct bh_vm_run *r;
 	int conn;
@@ -193,6 +200,9 @@ struct mon {
 	int client;
 	struct bh_strbuf cin;
 	bool quitting; /* a client or a signal asked the VM to power off */
+	char **argv;    /* the served command, for its record */
+	size_t n_argv;
+	double started;
 };
 
 /* The end of a command: acknowledged to the guest; in warm mode passed
@@ -205,6 +215,14 @@ static void command_ended(struct mon *m, char type, const unsigned char *p,
 		m->have_status = true;
 		return;
 	}
+	if (m->argv && m->r->exec_record) {
+		int st = m->status;
+		m->r->exec_record(m->r->exec_ctx, m->argv, st,
+				  mono_ms() - m->started);
+	}
+	bh_strv_free(m->argv);
+	m->argv = NULL;
+	m->n_argv = 0;
 	if (m->client >= 0) {
 		(void)bh_frame_send(m->client, type, p, len);
 		close(m->client);
@@ -321,6 +339,25 @@ static void client_frame(struct mon *m, char type, const unsigned char *p,
 {
 	if (type == BH_FRAME_QUIT)
 		m->quitting = true;
+	if (type == BH_FRAME_EXEC && !m->argv) {
+		/* Its argv, as the guest will read it, for the record. */
+		size_t off = 0;
+		while (off < len) {
+			const char *k = (const char *)p + off;
+			size_t kl = strnlen(k, len - off);
+			if (off + kl + 1 >= len)
+				break;
+			const char *v = k + kl + 1;
+			size_t vl = strnlen(v, len - off - kl - 1);
+			if (!strcmp(k, BH_CFG_ARG))
+				bh_strv_push(&m->argv, &m->n_argv,
+					     bh_xstrndup(v, vl));
+			off += kl + 1 + vl + 1;
+		}
+		if (!m->argv)
+			bh_strv_push(&m->argv, &m->n_argv, bh_xstrdup(""));
+		m->started = mono_ms();
+	}
 	if (type == BH_FRAME_EXEC || type == BH_FRAME_STDIN ||
 	    type == BH_FRAME_SIGNAL || type == BH_FRAME_QUIT)
 		(void)bh_frame_send(m->conn, type, p, len);
@@ -346,13 +383,6 @@ static int listen_at(const struct bh_vm_run *r)
 		return -1;
 	}
 	return fd;
-}
-
-static double mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
 /* Waits for qemu's connection; -1 when qemu died first or took too long. */

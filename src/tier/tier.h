@@ -54,6 +54,11 @@ struct bh_session {
 	/* microvm warm mode (`run --serve PATH`): serve commands from
 	 * clients of this unix socket instead of running argv; NULL. */
 	const char *serve_path;
+	/* Warm mode: called in the tier's own process after each command
+	 * it served, for that command's audit record; may be NULL. */
+	void (*exec_record)(void *ctx, char *const *argv, int wait_status,
+			    double duration_ms);
+	void *exec_ctx;
 
 	struct bh_report *report; /* filled by prepare() */
 	/* The session's cgroup when the tier made one (owned by the tier):

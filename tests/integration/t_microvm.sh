@@ -161,8 +161,19 @@ test_microvm_warm_mode() {
 	end=$(date +%s%N)
 	expect_eq "$STATUS" 0 "true"
 	echo "    warm command latency: $(((end - start) / 1000000)) ms" >&2
+	tok="ghp_a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"
+	run_bh vm exec "$sock" -- sh -c "exit 5" "$tok"
+	expect_eq "$STATUS" 5 "status with a secret in argv"
 	run_bh vm stop "$sock"
 	for _ in $(seq 1 300); do [ -e "$sock" ] || break; sleep 0.1; done
+	# Every served command has its own audit record, argv redacted.
+	log="$T/home/.local/state/bulkhead/audit.jsonl"
+	n=$(grep -c '"event":"exec"' "$log" 2>/dev/null)
+	[ "${n:-0}" -ge 6 ] || fail "exec records in the audit log: ${n:-0}"
+	grep '"event":"exec"' "$log" | grep -q 'no-such-command-xyz.*"exit_code":127' ||
+		fail "no exec record for the missing command"
+	grep -q "$tok" "$log" && fail "a secret from argv reached the audit log"
+	grep '"event":"exec"' "$log" | grep -q '"exit_code":5' || fail "no exec record with status 5"
 	[ ! -e "$sock" ] || fail "the serve socket outlived vm stop"
 	pgrep -f "qemu-system-x86_64.*$T/" >/dev/null && fail "qemu still running after vm stop"
 	run_bh vm exec "$sock" -- true
