@@ -27,7 +27,8 @@ HELPER_SRC:= $(sort $(wildcard tests/helpers/*.c))
 PROFILES  := $(sort $(wildcard profiles/*.profile))
 
 GEN_C     := $(BUILD)/gen/builtin_profiles.c
-LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/builtin_profiles.o
+LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/builtin_profiles.o \
+	     $(BUILD)/gen/guest_init.o
 CLI_OBJ   := $(CLI_SRC:%.c=$(BUILD)/%.o)
 UNIT_OBJ  := $(UNIT_SRC:%.c=$(BUILD)/%.o)
 HELPERS   := $(HELPER_SRC:tests/helpers/%.c=$(BUILD)/helpers/%)
@@ -38,6 +39,18 @@ all: $(BUILD)/bulkhead
 $(GEN_C): $(PROFILES) tools/embed-profiles.sh
 	@mkdir -p $(dir $@)
 	sh tools/embed-profiles.sh $(PROFILES) > $@.tmp && mv $@.tmp $@
+
+# The microvm tier's guest init: pid 1 inside the VM, static (the initramfs
+# holds nothing else), embedded into bulkhead, which writes it into the
+# initramfs it builds.
+$(BUILD)/guest/init: src/guest/init.c src/guest/proto.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -std=gnu11 -O2 $(WARN) -static -s -o $@ $<
+
+$(BUILD)/gen/guest_init.o: $(BUILD)/guest/init
+	@mkdir -p $(dir $@)
+	printf '\t.section .rodata\n\t.balign 16\n\t.globl bh_guest_init_start\n\t.globl bh_guest_init_size\nbh_guest_init_start:\n\t.incbin "%s"\n1:\n\t.balign 8\nbh_guest_init_size:\n\t.quad 1b - bh_guest_init_start\n\t.section .note.GNU-stack,"",@progbits\n' $< > $(BUILD)/gen/guest_init.S
+	$(CC) -c -o $@ $(BUILD)/gen/guest_init.S
 
 $(BUILD)/gen/%.o: $(BUILD)/gen/%.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<

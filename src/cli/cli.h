@@ -19,6 +19,7 @@ int bh_cmd_discard(int argc, char **argv);
 int bh_cmd_proxy(int argc, char **argv);
 int bh_cmd_inventory(int argc, char **argv);
 int bh_cmd_inventory_scan(int argc, char **argv);
+int bh_cmd_vm(int argc, char **argv);
 int bh_cmd_check_cli(int argc, char **argv);
 int bh_cmd_exec(int argc, char **argv);
 int bh_cmd_hook(int argc, char **argv);

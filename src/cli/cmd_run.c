@@ -56,6 +56,9 @@ static const char run_help[] =
 	"                           terminal); its output is sanitised\n"
 	"      --grant-self         also grant read and execute of the bulkhead\n"
 	"                           binary (how `inventory` runs its scanner)\n"
+	"      --serve SOCKET       (microvm) keep the VM and run the commands\n"
+	"                           `bulkhead vm exec SOCKET -- CMD` sends, until\n"
+	"                           `bulkhead vm stop SOCKET` or a signal\n"
 	"  -q, --quiet              no warnings on stderr (still logged)\n"
 	"  -h, --help               this text\n"
 	"\n"
@@ -508,6 +511,37 @@ struct egress_ctx {
 	struct bh_error *err;
 };
 
+struct exec_record_ctx {
+	const struct bh_prepared *p;
+	struct bh_audit *audit;
+};
+
+/* The microvm warm mode's record of one served command (written from the
+ * tier's monitor process: one write() under flock, as every record). */
+static void exec_record(void *vctx, char *const *argv, int st, double ms)
+{
+	const struct exec_record_ctx *c = vctx;
+	json_t *rec = bh_audit_record_new(c->p->session_id, "exec");
+	json_t *av = json_array();
+	for (size_t i = 0; argv[i]; i++) {
+		cleanup_free char *red =
+			bh_secrets_redact(c->p->secrets, c->p->key, argv[i]);
+		json_array_append_new(av, bh_audit_json_string(red));
+	}
+	json_object_set_new(rec, "argv", av);
+	struct outcome o = {0};
+	set_from_status(&o, st);
+	json_object_set_new(rec, "status",
+			    json_pack("{s:s,s:i}", "kind", o.kind, "code",
+				      o.code));
+	json_object_set_new(rec, "exit_code", json_integer(o.exit_code));
+	json_object_set_new(rec, "duration_ms", json_integer((json_int_t)ms));
+	struct bh_error *err = NULL;
+	if (bh_audit_write(c->audit, rec, &err) != 0)
+		bh_error_free(err);
+	json_decref(rec);
+}
+
 static int egress_ready(struct bh_session *s, int listen_fd, void *vctx)
 {
 	(void)s;
@@ -543,12 +577,17 @@ int bh_cmd_run(int argc, char **argv)
 		return 2;
 	if (idx < argc && !strcmp(argv[idx], "--"))
 		idx++;
-	if (idx >= argc && !o.print_env)
+	if (idx >= argc && !o.print_env && !o.serve)
 		return bh_cli_usage("run", "no command given");
 	char *const *cmd = argv + idx;
 	static char *const default_cmd[] = {"/bin/sh", NULL};
 	if (idx >= argc)
 		cmd = default_cmd;
+	/* The warm mode runs no command of its own: its start record says
+	 * what it serves; each command served gets an exec record. */
+	char *serve_cmd[] = {"(serve)", (char *)o.serve, NULL};
+	if (o.serve && idx >= argc)
+		cmd = serve_cmd;
 
 	/* A closed pipe (the terminal, the cgroup guard) must never kill the
 	 * supervisor before it has logged and cleaned up; the command gets
@@ -662,6 +701,9 @@ int bh_cmd_run(int argc, char **argv)
 	struct egress_ctx ectx = {.p = &p, .sv = &sv};
 	p.sess.egress_ready = egress_ready;
 	p.sess.egress_ctx = &ectx;
+	struct exec_record_ctx rctx = {.p = &p, .audit = audit};
+	p.sess.exec_record = exec_record;
+	p.sess.exec_ctx = &rctx;
 	r = 0;
 	if (p.egress.on && p.egress.listen_fd >= 0)
 		r = start_proxy(&p, &sv, &err);

@@ -25,6 +25,7 @@ static const char main_help[] =
 	"  discard SESSION        remove a session and its changes\n"
 	"  proxy -p PROFILE       run the egress proxy in the foreground\n"
 	"  inventory [OPTIONS]    every credential a sandboxed command could reach\n"
+	"  vm exec|stop SOCKET    a command in / the end of a warm microVM\n"
 	"  check -- 'STRING'      decide an agent's command string (allow/ask/deny)\n"
 	"  exec -- 'STRING'       decide it, then run it in a fresh sandboxed shell\n"
 	"  hook claude-code|gemini-cli  the agent's before-tool hook\n"
@@ -86,6 +87,7 @@ static const struct subcommand commands[] = {
 	{"discard", bh_cmd_discard},
 	{"proxy", bh_cmd_proxy},
 	{"inventory", bh_cmd_inventory},
+	{"vm", bh_cmd_vm},
 	{"check", bh_cmd_check_cli},
 	{"exec", bh_cmd_exec},
 	{"hook", bh_cmd_hook},

@@ -32,6 +32,7 @@ enum {
 	OPT_NO_PTY,
 	OPT_WS_MODE,
 	OPT_GRANT_SELF,
+	OPT_SERVE,
 };
 
 int bh_cli_parse_opts(int argc, char **argv, struct bh_cli_opts *o,
@@ -52,6 +53,7 @@ int bh_cli_parse_opts(int argc, char **argv, struct bh_cli_opts *o,
 		{"overlay", no_argument, NULL, 'O'},
 		{"quiet", no_argument, NULL, 'q'},
 		{"grant-self", no_argument, NULL, OPT_GRANT_SELF},
+		{"serve", required_argument, NULL, OPT_SERVE},
 		{"help", no_argument, NULL, 'h'},
 		{0, 0, 0, 0},
 	};
@@ -131,6 +133,11 @@ int bh_cli_parse_opts(int argc, char **argv, struct bh_cli_opts *o,
 			if (!allow_run_opts)
 				goto unknown;
 			o->grant_self = true;
+			break;
+		case OPT_SERVE:
+			if (!allow_run_opts)
+				goto unknown;
+			o->serve = optarg;
 			break;
 		case OPT_PTY:
 		case OPT_NO_PTY:
@@ -671,6 +678,11 @@ int bh_prepare(const struct bh_cli_opts *o, char *const *argv,
 	s->proxy_port = p->egress.on ? p->egress.port : 0;
 	s->proxy_listen_fd = -1;
 	s->rundir = p->rundir;
+	if (o->serve && p->tier->id != BH_TIER_MICROVM)
+		return bh_error_set(err, BH_EK_USAGE, EINVAL,
+				    "--serve is the microvm tier's warm mode "
+				    "(add -t microvm)");
+	s->serve_path = o->serve;
 	s->report = bh_report_new(p->tier->name);
 	p->prepared = true;
 	bh_tmark("session set");

@@ -31,6 +31,8 @@ struct bh_cli_opts {
 	/* --grant-self: read and execute of the bulkhead binary itself, so
 	 * `inventory` can run its scanner inside the sandbox. */
 	bool grant_self;
+	/* --serve PATH: the microvm tier's warm mode. */
+	const char *serve;
 };
 
 struct bh_prepared {

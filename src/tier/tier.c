@@ -8,11 +8,13 @@
 
 extern const struct bh_tier_ops bh_tier_kernel;
 extern const struct bh_tier_ops bh_tier_namespace;
+extern const struct bh_tier_ops bh_tier_microvm;
 extern const struct bh_tier_ops bh_tier_gvisor;
 
 static const struct bh_tier_ops *const tiers[] = {
 	&bh_tier_kernel,
 	&bh_tier_namespace,
+	&bh_tier_microvm,
 	&bh_tier_gvisor,
 };
 
@@ -74,7 +76,8 @@ const struct bh_tier_ops *bh_tier_choose(enum bh_tier_id requested,
 	/* auto: the strongest tier that works here, at least the minimum.
 	 * Strength order: microvm > gvisor > namespace > kernel. */
 	static const enum bh_tier_id order[] = {
-		BH_TIER_GVISOR, BH_TIER_NAMESPACE, BH_TIER_KERNEL};
+		BH_TIER_MICROVM, BH_TIER_GVISOR, BH_TIER_NAMESPACE,
+		BH_TIER_KERNEL};
 	struct {
 		char *s;
 	} gave_up = {NULL};
@@ -91,14 +94,18 @@ const struct bh_tier_ops *bh_tier_choose(enum bh_tier_id requested,
 			continue;
 		const struct bh_tier_ops *ops = bh_tier_ops_get(order[i]);
 		char *why = NULL;
-		if (!ops)
-			why = bh_xstrdup("not in this build yet");
-		else if (ops->probe(&why) != 0 && !why)
-			why = bh_xstrdup("probe failed");
-		if (ops && !why) {
+		int pr = ops ? ops->probe(&why) : -ENOSYS;
+		if (ops && pr == 0) {
+			/* A tier that runs may still say something about
+			 * how (emulated, slow): not a refusal. */
+			free(why);
 			*note = gave_up.s;
 			return ops;
 		}
+		if (!ops)
+			why = bh_xstrdup("not in this build yet");
+		else if (!why)
+			why = bh_xstrdup("probe failed");
 		char *prev = gave_up.s;
 		gave_up.s = bh_xasprintf("%s%s%s: %s", prev ? prev : "",
 					 prev ? "; " : "",

@@ -51,6 +51,14 @@ struct bh_session {
 	int (*egress_ready)(struct bh_session *s, int listen_fd, void *ctx);
 	void *egress_ctx;
 	const char *rundir;       /* the session's private host directory */
+	/* microvm warm mode (`run --serve PATH`): serve commands from
+	 * clients of this unix socket instead of running argv; NULL. */
+	const char *serve_path;
+	/* Warm mode: called in the tier's own process after each command
+	 * it served, for that command's audit record; may be NULL. */
+	void (*exec_record)(void *ctx, char *const *argv, int wait_status,
+			    double duration_ms);
+	void *exec_ctx;
 
 	struct bh_report *report; /* filled by prepare() */
 	/* The session's cgroup when the tier made one (owned by the tier):

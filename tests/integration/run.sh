@@ -30,7 +30,7 @@ pass=0 failn=0 skipn=0
 failed_names=()
 # Each file may set TIERS (default: kernel and namespace; the slower
 # tiers run only the files that ask for them).
-all_tiers=${BH_TIERS:-"kernel namespace gvisor"}
+all_tiers=${BH_TIERS:-"kernel namespace gvisor microvm"}
 for mode in $modes; do
 	for file in "$here"/t_*.sh; do
 		fns=$(bash -c "source '$here/lib.sh'; source '$file'; declare -F" |
