@@ -47,6 +47,9 @@ struct scan {
 	char **seen; /* files already scanned (catalog places) */
 	size_t n_seen, cap_seen;
 	char *buf; /* max_file_size + 1 bytes, wiped after each file */
+	/* A scan-wide bound was reached: the walk stops.  (A file with more
+	 * findings than a file may report only marks the scan truncated.) */
+	bool stop;
 };
 
 static const char *const fkind_names[BH_INVF__COUNT] = {
@@ -134,7 +137,7 @@ static void add(struct scan *sc, const char *rule, enum bh_inv_fkind kind,
 		const char *what, const char *hint)
 {
 	if (sc->out->n >= MAX_FINDINGS) {
-		sc->out->truncated = true;
+		sc->out->truncated = sc->stop = true;
 		return;
 	}
 	cleanup_free char *place = bh_inv_place(location);
@@ -292,7 +295,7 @@ static ssize_t read_text(struct scan *sc, int fd)
 	}
 	if (sc->out->files >= sc->max_files ||
 	    sc->out->bytes + (size_t)st.st_size > sc->max_bytes) {
-		sc->out->truncated = true;
+		sc->out->truncated = sc->stop = true;
 		return -1;
 	}
 	size_t n = 0;
@@ -691,7 +694,7 @@ static void walk(struct scan *sc, int dfd, const char *dir, unsigned depth,
 		return;
 	}
 	struct dirent *de;
-	while ((de = readdir(d)) && !sc->out->truncated) {
+	while ((de = readdir(d)) && !sc->stop) {
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
 		walk_entry(sc, dfd, dir, de->d_name, depth, avoid);

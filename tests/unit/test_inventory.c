@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "core/fsutil.h"
+#include "core/strbuf.h"
 #include "core/util.h"
 #include "inventory/inventory.h"
 #include "test.h"
@@ -401,4 +402,26 @@ TEST(inventory_sarif_and_json_documents)
 	json_decref(d);
 	free(buf);
 	bh_inv_findings_release(&f);
+}
+
+TEST(inventory_scan_a_noisy_file_does_not_stop_the_walk)
+{
+	struct tree t;
+	tree_make(&t);
+	struct bh_strbuf sb = {0};
+	for (int i = 0; i < 60; i++)
+		bh_strbuf_puts(&sb, "k=" GH_FAKE "\n");
+	put(t.ws, "a-noisy.txt", sb.buf);
+	bh_strbuf_release(&sb);
+	put(t.ws, "z-later/b.env", "NPM_TOKEN=" NPM_FAKE "\n");
+	struct bh_inv_findings f = {0};
+	REQUIRE(scan(&t, &f, 0) == 0);
+	size_t noisy = 0;
+	for (size_t i = 0; i < f.n; i++)
+		noisy += strstr(f.v[i].location, "a-noisy") != NULL;
+	CHECK(noisy <= 50);
+	CHECK(f.truncated);
+	CHECK(find(&f, "npm-token", "/b.env") != NULL);
+	bh_inv_findings_release(&f);
+	tree_free(&t);
 }
