@@ -350,12 +350,8 @@ static void sweep_rundirs(const char *state_dir)
 		return;
 	struct dirent *de;
 	while ((de = readdir(d)) != NULL) {
-		size_t len = strlen(de->d_name);
-		if (len < 8 || strcmp(de->d_name + len - 7, ".rundir") != 0)
-			continue;
-		const char *dot = memrchr(de->d_name, '.', len - 7);
-		int pid = dot ? atoi(dot + 1) : 0;
-		if (pid <= 0 || kill(pid, 0) == 0 || errno == EPERM)
+		int pid = bh_journal_pid(de->d_name, ".rundir");
+		if (!pid || bh_pid_alive(pid))
 			continue;
 		cleanup_free char *j = bh_xasprintf("%s/%s", jdir, de->d_name);
 		char *path = NULL;

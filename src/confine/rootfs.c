@@ -522,13 +522,8 @@ static bool listed_by_live_session(const char *journal_dir,
 	bool found = false;
 	struct dirent *de;
 	while (!found && (de = readdir(d)) != NULL) {
-		const char *suffix = strstr(de->d_name, ".placeholders");
-		if (!suffix || suffix[13])
-			continue;
-		const char *dot = memrchr(de->d_name, '.',
-					  (size_t)(suffix - de->d_name));
-		int pid = dot ? atoi(dot + 1) : 0;
-		if (pid <= 0 || (kill(pid, 0) != 0 && errno != EPERM))
+		int pid = bh_journal_pid(de->d_name, ".placeholders");
+		if (!bh_pid_alive(pid))
 			continue;
 		cleanup_free char *j =
 			bh_xasprintf("%s/%s", journal_dir, de->d_name);
@@ -610,16 +605,9 @@ unsigned bh_rootfs_sweep(const char *journal_dir)
 	unsigned n = 0;
 	struct dirent *de;
 	while ((de = readdir(d)) != NULL) {
-		const char *suffix = strstr(de->d_name, ".placeholders");
-		if (!suffix || suffix[13])
-			continue;
 		/* NAME = SESSION.PID.placeholders: only if PID is gone. */
-		const char *dot = memrchr(de->d_name, '.',
-					  (size_t)(suffix - de->d_name));
-		if (!dot)
-			continue;
-		int pid = atoi(dot + 1);
-		if (pid > 0 && (kill(pid, 0) == 0 || errno == EPERM))
+		int pid = bh_journal_pid(de->d_name, ".placeholders");
+		if (!pid || bh_pid_alive(pid))
 			continue;
 		cleanup_free char *j =
 			bh_xasprintf("%s/%s", journal_dir, de->d_name);

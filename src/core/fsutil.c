@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -148,4 +149,19 @@ bool bh_dac_denies(uid_t uid, gid_t gid, const gid_t *groups, size_t n,
 	if (S_ISDIR(st->st_mode))
 		return !(m & 4) && !(m & 1);
 	return !(m & 4);
+}
+
+int bh_journal_pid(const char *name, const char *suffix)
+{
+	size_t len = strlen(name), sl = strlen(suffix);
+	if (len <= sl || strcmp(name + len - sl, suffix) != 0)
+		return 0;
+	const char *dot = memrchr(name, '.', len - sl);
+	int pid = dot ? atoi(dot + 1) : 0;
+	return pid > 0 ? pid : 0;
+}
+
+bool bh_pid_alive(int pid)
+{
+	return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM);
 }

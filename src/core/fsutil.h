@@ -34,3 +34,10 @@ struct stat;
  * never denied.  Pure. */
 bool bh_dac_denies(uid_t uid, gid_t gid, const gid_t *groups, size_t n,
 		   const struct stat *st);
+
+/* A journal file's name is SESSION.PID + suffix (".rundir", ".gvisor",
+ * ".placeholders", ...): the PID, or 0 when name is not such a journal. */
+int bh_journal_pid(const char *name, const char *suffix);
+/* Does the process that wrote a journal still run? (kill(pid, 0) works,
+ * or it belongs to someone else: EPERM.) */
+bool bh_pid_alive(int pid);
