@@ -281,41 +281,60 @@ static char *read_all_stdin(size_t max, struct bh_error **err)
 	return sb.buf ? bh_strbuf_steal(&sb) : bh_xstrdup("");
 }
 
-/* ---- check --------------------------------------------------------------- */
+/* -p, -w, -h and one flag of the command's own (--json, --sandbox):
+ * the options check and the hooks share.  Returns the index of the first
+ * argument, -1 after --help (exit 0), or -2 after a usage error (exit 2). */
+struct pw_opts {
+	const char *profile, *ws;
+	bool flag;
+};
 
-int bh_cmd_check_cli(int argc, char **argv)
+static int parse_pw(int argc, char **argv, const char *cmd, const char *help,
+		    const char *flag_name, struct pw_opts *o)
 {
-	static const struct option longs[] = {
+	const struct option longs[] = {
 		{"profile", required_argument, NULL, 'p'},
 		{"workspace", required_argument, NULL, 'w'},
-		{"json", no_argument, NULL, 'j'},
+		{flag_name, no_argument, NULL, 'f'},
 		{"help", no_argument, NULL, 'h'},
 		{0, 0, 0, 0},
 	};
-	const char *profile = NULL, *ws = NULL;
-	bool json = false;
 	optind = 1;
 	opterr = 0;
 	int ch;
 	while ((ch = getopt_long(argc, argv, "+p:w:h", longs, NULL)) != -1) {
 		switch (ch) {
 		case 'p':
-			profile = optarg;
+			o->profile = optarg;
 			break;
 		case 'w':
-			ws = optarg;
+			o->ws = optarg;
 			break;
-		case 'j':
-			json = true;
+		case 'f':
+			o->flag = true;
 			break;
 		case 'h':
-			fputs(check_help, stdout);
-			return 0;
+			fputs(help, stdout);
+			return -1;
 		default:
-			return bh_cli_usage("check", "unknown option '%s'",
-					    argv[optind - 1]);
+			bh_cli_usage(cmd, "unknown option '%s'",
+				     argv[optind - 1]);
+			return -2;
 		}
 	}
+	return optind;
+}
+
+/* ---- check --------------------------------------------------------------- */
+
+int bh_cmd_check_cli(int argc, char **argv)
+{
+	struct pw_opts po = {0};
+	int first = parse_pw(argc, argv, "check", check_help, "json", &po);
+	if (first < 0)
+		return first == -1 ? 0 : 2;
+	const char *profile = po.profile, *ws = po.ws;
+	bool json = po.flag;
 	if (optind < argc && !strcmp(argv[optind], "--"))
 		optind++;
 	if (optind + 1 != argc)
@@ -526,37 +545,12 @@ static json_t *hook_answer(enum hook_agent agent, enum bh_cmd_decision d,
 
 static int hook_agent(enum hook_agent agent, int argc, char **argv)
 {
-	static const struct option longs[] = {
-		{"profile", required_argument, NULL, 'p'},
-		{"workspace", required_argument, NULL, 'w'},
-		{"sandbox", no_argument, NULL, 's'},
-		{"help", no_argument, NULL, 'h'},
-		{0, 0, 0, 0},
-	};
-	const char *profile = NULL, *ws = NULL;
-	bool sandbox = false;
-	optind = 1;
-	opterr = 0;
-	int ch;
-	while ((ch = getopt_long(argc, argv, "p:w:h", longs, NULL)) != -1) {
-		switch (ch) {
-		case 'p':
-			profile = optarg;
-			break;
-		case 'w':
-			ws = optarg;
-			break;
-		case 's':
-			sandbox = true;
-			break;
-		case 'h':
-			fputs(hook_help, stdout);
-			return 0;
-		default:
-			return bh_cli_usage("hook", "unknown option '%s'",
-					    argv[optind - 1]);
-		}
-	}
+	struct pw_opts po = {0};
+	int first = parse_pw(argc, argv, "hook", hook_help, "sandbox", &po);
+	if (first < 0)
+		return first == -1 ? 0 : 2;
+	const char *profile = po.profile, *ws = po.ws;
+	bool sandbox = po.flag;
 	if (optind != argc)
 		return bh_cli_usage("hook", "unexpected argument '%s'",
 				    argv[optind]);
