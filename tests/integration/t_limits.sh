@@ -42,10 +42,8 @@ print("FORKS", n)'
 	[ "$forks" -lt 64 ] || fail "$forks forks under a 64-process limit"
 	sleep 0.2
 	if [ "$MODE" = root ]; then
-		for h in memory pids unified; do
-			ls /sys/fs/cgroup/$h/bulkhead 2>/dev/null | grep -q . &&
-				fail "cgroup left in $h: $(ls /sys/fs/cgroup/$h/bulkhead)"
-		done
+		left=$(own_cgroups_left)
+		[ -z "$left" ] || fail "session cgroup left: $left"
 	fi
 	true
 }
