@@ -240,6 +240,24 @@ static int summarize_cb(void *ctx, void *record, unsigned line)
 			"inventory -p %s",
 			jstr(r, "profile") ? jstr(r, "profile") : "?");
 		replace(&s->command, safe_dup(cmd));
+	} else if (strcmp(event, "command") == 0) {
+		/* A decision: a session of one record, like an inventory. */
+		const char *d = jstr(r, "decision");
+		const char *src = jstr(r, "source");
+		replace(&s->tier, bh_xstrdup("-"));
+		cleanup_free char *st = bh_xasprintf("%s", d ? d : "?");
+		replace(&s->status, safe_dup(st));
+		/* The string itself is not logged: its decisive command is. */
+		json_t *cmds = json_object_get(r, "commands");
+		json_t *dec = json_object_get(r, "decisive");
+		const char *text = json_is_integer(dec)
+					   ? jstr(json_array_get(cmds,
+								 (size_t)json_integer_value(dec)),
+						  "command")
+					   : NULL;
+		cleanup_free char *cmd = bh_xasprintf(
+			"%s: %s", src ? src : "check", text ? text : "?");
+		replace(&s->command, safe_dup(cmd));
 	} else if (strcmp(event, "end") == 0) {
 		cleanup_free char *st =
 			bh_audit_status_text(json_object_get(r, "status"));

@@ -54,6 +54,10 @@ test_check_reads_stdin_and_logs_redacted() {
 	grep -q '"event":"command"' "$log" || fail "no command record"
 	grep -q '"source":"check"' "$log" || fail "no source"
 	if grep -q "$tok" "$log"; then fail "token in the audit log"; fi
+	run_bh log
+	expect_contains "$OUT" "check: curl" "bulkhead log lists the decision"
+	expect_not_contains "$OUT" "running?" "a decision is not a running session"
+	expect_not_contains "$OUT" "$tok" "bulkhead log"
 }
 
 test_exec_runs_allowed_and_refuses_denied() {
