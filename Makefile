@@ -20,7 +20,8 @@ LDLIBS    += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lseccomp -lj
 
 LIB_SRC   := $(sort $(wildcard src/core/*.c src/policy/*.c src/audit/*.c \
 	       src/confine/*.c src/tier/*.c src/secrets/*.c src/net/*.c \
-	       src/inventory/*.c src/cmdpolicy/*.c src/workspace/*.c))
+	       src/inventory/*.c src/cmdpolicy/*.c src/workspace/*.c \
+	       src/guest/netmux*.c))
 CLI_SRC   := $(sort $(wildcard src/cli/*.c))
 UNIT_SRC  := $(sort $(wildcard tests/unit/*.c))
 HELPER_SRC:= $(sort $(wildcard tests/helpers/*.c))
