@@ -113,9 +113,7 @@ bool bh_netmux_closed(const struct bh_netmux *m, size_t i);
  * (the virtio port, or qemu's socket for it) and local sockets.  In the
  * guest, listen_fd accepts the sandbox's connections (connect_path NULL);
  * on the host, each OPEN connects to the unix socket at connect_path
- * (listen_fd -1).  first_id: the guest's first stream id (a restarted
- * relay continues above its predecessor's).  Returns when the channel
- * ends.
+ * (listen_fd -1).  Returns when the channel ends or the peer breaks the
+ * protocol.  Ignores SIGPIPE.
  */
-void bh_netmux_run(int chan, int listen_fd, const char *connect_path,
-		   uint32_t first_id);
+void bh_netmux_run(int chan, int listen_fd, const char *connect_path);
