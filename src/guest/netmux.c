@@ -25,8 +25,8 @@ long bh_netmux_parse(const unsigned char *buf, size_t len,
 		return -1;
 	if (type == BH_NET_DATA && n == 4)
 		return -1;
-	if (type != BH_NET_OPEN && type != BH_NET_DATA &&
-	    type != BH_NET_EOF && type != BH_NET_RESET)
+	if (type != BH_NET_OPEN && type != BH_NET_DATA && type != BH_NET_EOF &&
+	    type != BH_NET_RESET)
 		return -1;
 	if (len < 5 + (size_t)n)
 		return 0;
@@ -83,8 +83,8 @@ void bh_netmux_free(struct bh_netmux *m, size_t i)
 
 bool bh_netmux_closed(const struct bh_netmux *m, size_t i)
 {
-	return i < BH_NET_MAX_CONNS && m->slots[i].id &&
-	       m->slots[i].got_eof && m->slots[i].sent_eof;
+	return i < BH_NET_MAX_CONNS && m->slots[i].id && m->slots[i].got_eof &&
+	       m->slots[i].sent_eof;
 }
 
 enum bh_netmux_act bh_netmux_apply(struct bh_netmux *m,

@@ -67,7 +67,7 @@ void bh_netmux_header(unsigned char hdr[9], char type, uint32_t id,
 		      uint32_t data_len);
 
 struct bh_netmux_slot {
-	uint32_t id; /* 0: free */
+	uint32_t id;   /* 0: free */
 	bool got_eof;  /* the peer sends nothing more */
 	bool sent_eof; /* we send nothing more */
 };
@@ -81,16 +81,16 @@ struct bh_netmux {
 };
 
 enum bh_netmux_act {
-	BH_NETMUX_IGNORE,   /* drop the frame */
-	BH_NETMUX_OPENED,   /* host: a new stream in *slot: connect it */
-	BH_NETMUX_REFUSE,   /* host: no room: answer RESET for f->id */
-	BH_NETMUX_DATA,     /* bytes for the stream in *slot */
-	BH_NETMUX_EOF,      /* the peer's EOF on *slot (shut our write side
-			       once its queue is out; free it when
-			       bh_netmux_closed() says so) */
-	BH_NETMUX_RESET,    /* *slot is gone: close it (already freed) */
+	BH_NETMUX_IGNORE,    /* drop the frame */
+	BH_NETMUX_OPENED,    /* host: a new stream in *slot: connect it */
+	BH_NETMUX_REFUSE,    /* host: no room: answer RESET for f->id */
+	BH_NETMUX_DATA,	     /* bytes for the stream in *slot */
+	BH_NETMUX_EOF,	     /* the peer's EOF on *slot (shut our write side
+				once its queue is out; free it when
+				bh_netmux_closed() says so) */
+	BH_NETMUX_RESET,     /* *slot is gone: close it (already freed) */
 	BH_NETMUX_RESET_ALL, /* every stream is gone (all freed) */
-	BH_NETMUX_ERROR,    /* the peer broke the protocol */
+	BH_NETMUX_ERROR,     /* the peer broke the protocol */
 };
 
 /* What a parsed frame means for table m; *slot is the stream's index. */

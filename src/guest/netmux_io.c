@@ -77,9 +77,9 @@ struct relay {
 	struct bh_netmux m;
 	int fd[BH_NET_MAX_CONNS];
 	struct queue q[BH_NET_MAX_CONNS]; /* from the channel to fd[i] */
-	struct queue out;                 /* frames for the channel */
-	struct queue in;                  /* channel bytes not yet framed */
-	bool ok;                          /* out of memory ends the relay */
+	struct queue out;		  /* frames for the channel */
+	struct queue in;		  /* channel bytes not yet framed */
+	bool ok;			  /* out of memory ends the relay */
 };
 
 static void send_frame(struct relay *r, char type, uint32_t id,
@@ -249,14 +249,13 @@ void bh_netmux_run(int chan, int listen_fd, const char *connect_path)
 		nfds_t n = 0;
 		bool out_room = r->out.len < BH_NET_MAX_QUEUE;
 		pf[n++] = (struct pollfd){
-			.fd = chan,
-			.events = (short)((channel_full(r) ? 0 : POLLIN) |
-					  (r->out.len ? POLLOUT : 0))};
+		    .fd = chan,
+		    .events = (short)((channel_full(r) ? 0 : POLLIN) |
+				      (r->out.len ? POLLOUT : 0))};
 		pf[n++] = (struct pollfd){
-			.fd = out_room && r->m.n_used < BH_NET_MAX_CONNS
-				      ? listen_fd
-				      : -1,
-			.events = POLLIN};
+		    .fd = out_room && r->m.n_used < BH_NET_MAX_CONNS ? listen_fd
+								     : -1,
+		    .events = POLLIN};
 		for (size_t i = 0; i < BH_NET_MAX_CONNS; i++) {
 			if (!r->m.slots[i].id || r->fd[i] < 0)
 				continue;

@@ -46,7 +46,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (int t = 0; t < 2; t++) {
 			size_t slot = BH_NET_MAX_CONNS;
 			enum bh_netmux_act a =
-				bh_netmux_apply(tables[t], &f, &slot);
+			    bh_netmux_apply(tables[t], &f, &slot);
 			if ((a == BH_NETMUX_OPENED || a == BH_NETMUX_DATA ||
 			     a == BH_NETMUX_EOF || a == BH_NETMUX_RESET) &&
 			    slot >= BH_NET_MAX_CONNS)
