@@ -418,8 +418,11 @@ static int start_net_relay(const struct bh_vm_run *r, int chan)
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0 ||
 	    getppid() != monitor)
 		_exit(1);
+	/* Only the channel: not the caller's terminal or anything else. */
 	int c = fcntl(chan, F_DUPFD_CLOEXEC, 3);
-	if (c != 3 && (c < 0 || dup2(c, 3) != 3))
+	int nul = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (c < 0 || nul < 0 || dup2(c, 3) != 3 || dup2(nul, 0) != 0 ||
+	    dup2(nul, 1) != 1 || dup2(nul, 2) != 2)
 		_exit(1);
 	(void)syscall(SYS_close_range, 4U, ~0U, 0);
 	if (r->set_ids &&
