@@ -20,7 +20,8 @@ LDLIBS    += $(shell pkg-config --libs $(PKGS) 2>/dev/null || echo -lseccomp -lj
 
 LIB_SRC   := $(sort $(wildcard src/core/*.c src/policy/*.c src/audit/*.c \
 	       src/confine/*.c src/tier/*.c src/secrets/*.c src/net/*.c \
-	       src/inventory/*.c src/cmdpolicy/*.c src/workspace/*.c))
+	       src/inventory/*.c src/cmdpolicy/*.c src/workspace/*.c \
+	       src/guest/netmux*.c))
 CLI_SRC   := $(sort $(wildcard src/cli/*.c))
 UNIT_SRC  := $(sort $(wildcard tests/unit/*.c))
 HELPER_SRC:= $(sort $(wildcard tests/helpers/*.c))
@@ -43,9 +44,10 @@ $(GEN_C): $(PROFILES) tools/embed-profiles.sh
 # The microvm tier's guest init: pid 1 inside the VM, static (the initramfs
 # holds nothing else), embedded into bulkhead, which writes it into the
 # initramfs it builds.
-$(BUILD)/guest/init: src/guest/init.c src/guest/proto.h
+GUEST_SRC := src/guest/init.c src/guest/netmux.c src/guest/netmux_io.c
+$(BUILD)/guest/init: $(GUEST_SRC) src/guest/proto.h src/guest/netmux.h
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -std=gnu11 -O2 $(WARN) -static -s -o $@ $<
+	$(CC) $(CPPFLAGS) -std=gnu11 -O2 $(WARN) -static -s -o $@ $(GUEST_SRC)
 
 $(BUILD)/gen/guest_init.o: $(BUILD)/guest/init
 	@mkdir -p $(dir $@)

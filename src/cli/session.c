@@ -628,7 +628,8 @@ int bh_prepare(const struct bh_cli_opts *o, char *const *argv,
 	 * own loopback (no token: nothing else can get there). */
 	r = bh_egress_prepare(&p->egress, p->policy,
 			      p->tier->id == BH_TIER_NAMESPACE ||
-				      p->tier->id == BH_TIER_GVISOR,
+				      p->tier->id == BH_TIER_GVISOR ||
+				      p->tier->id == BH_TIER_MICROVM,
 			      err);
 	if (r)
 		return r;

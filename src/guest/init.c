@@ -24,6 +24,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -31,7 +32,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/prctl.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
@@ -41,12 +47,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "guest/netmux.h"
 #include "guest/proto.h"
 
 #define NEWROOT "/r"
 #define CFGDIR "/bh/cfg"
 
 static int port_fd = -1;
+/* Egress (guest/netmux.h): the channel and the sandbox's listener. */
+static int net_fd = -1, net_listen = -1;
 static bool quit_requested; /* warm mode: BH_FRAME_QUIT came mid-command */
 
 static void say(const char *fmt, ...)
@@ -253,9 +262,9 @@ static void load_modules(void)
 	fclose(f);
 }
 
-/* /dev/vportNpM whose name is BH_GUEST_PORT; ports appear a little after
- * the driver loads. */
-static int open_port(void)
+/* /dev/vportNpM named want; ports appear a little after the driver
+ * loads. */
+static int open_port(const char *want)
 {
 	for (int tries = 0; tries < 500; tries++) {
 		DIR *d = opendir("/sys/class/virtio-ports");
@@ -275,7 +284,7 @@ static int open_port(void)
 				continue;
 			name[n] = '\0';
 			name[strcspn(name, "\n")] = '\0';
-			if (strcmp(name, BH_GUEST_PORT) != 0)
+			if (strcmp(name, want) != 0)
 				continue;
 			snprintf(path, sizeof(path), "/dev/%s", de->d_name);
 			int pfd = open(path, O_RDWR | O_NOCTTY | O_CLOEXEC);
@@ -301,6 +310,7 @@ struct config {
 	gid_t gid;
 	const char *cwd, *search;
 	bool warm;
+	unsigned egress_port; /* 0: no egress */
 };
 
 static int read_config(struct config *c)
@@ -468,6 +478,8 @@ static void make_symlink(const char *path, const char *target)
 		setup_failed(path, errno);
 }
 
+static void egress_setup(const struct config *c);
+
 static void build_root(struct config *c)
 {
 	if (mkdir_p(NEWROOT, 0755) != 0 ||
@@ -528,6 +540,11 @@ static void build_root(struct config *c)
 			c->gid = (gid_t)strtoul(a, NULL, 10);
 		} else if (!strcmp(k, BH_CFG_WARM)) {
 			c->warm = true;
+		} else if (!strcmp(k, BH_CFG_EGRESS)) {
+			F(a);
+			c->egress_port = (unsigned)strtoul(a, NULL, 10);
+			/* Before the switch: the port is found in /sys. */
+			egress_setup(c);
 		} else if (!strcmp(k, BH_CFG_CWD)) {
 			F(c->cwd);
 		} else if (!strcmp(k, BH_CFG_PATH)) {
@@ -668,6 +685,57 @@ static void host_frame(int *stdin_wr, pid_t cmd)
 	}
 }
 
+/*
+ * Egress: loopback up, a listener on the guest's own 127.0.0.1:port (where
+ * the proxy variables point), and the egress port.  The VM has no other
+ * network device, so this channel to the proxy is the only way out.
+ */
+static void egress_setup(const struct config *c)
+{
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct ifreq ifr;
+	memset(&ifr, 0, sizeof(ifr));
+	strcpy(ifr.ifr_name, "lo");
+	if (s < 0 || ioctl(s, SIOCGIFFLAGS, &ifr) != 0)
+		setup_failed("loopback", errno);
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(s, SIOCSIFFLAGS, &ifr) != 0)
+		setup_failed("loopback up", errno);
+	close(s);
+	net_listen = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_in a;
+	memset(&a, 0, sizeof(a));
+	a.sin_family = AF_INET;
+	a.sin_port = htons((uint16_t)c->egress_port);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (net_listen < 0 ||
+	    bind(net_listen, (struct sockaddr *)&a, sizeof(a)) != 0 ||
+	    listen(net_listen, 128) != 0)
+		setup_failed("egress listener", errno);
+	net_fd = open_port(BH_NET_PORT);
+	if (net_fd < 0)
+		setup_failed("egress port", ENODEV);
+}
+
+static void *egress_relay(void *unused)
+{
+	(void)unused;
+	bh_netmux_run(net_fd, net_listen, NULL);
+	return NULL;
+}
+
+/* The relay, a thread of init's: it outlives each command (whose end
+ * kills every process but init) and so never leaves a frame half
+ * written on the channel. */
+static void egress_start(void)
+{
+	pthread_t t;
+	int r = pthread_create(&t, NULL, egress_relay, NULL);
+	if (r)
+		setup_failed("egress relay", r);
+	pthread_detach(t);
+}
+
 /* Runs the command once; returns after the host acknowledged its status. */
 static void run_one(struct config *c)
 {
@@ -715,7 +783,7 @@ static void run_one(struct config *c)
 			host_frame(&stdin_wr, done ? 0 : cmd);
 		int st;
 		pid_t w;
-		while ((w = waitpid(-1, &st, WNOHANG)) > 0)
+		while ((w = waitpid(-1, &st, WNOHANG)) > 0) {
 			if (w == cmd) {
 				status = st;
 				done = true;
@@ -723,6 +791,7 @@ static void run_one(struct config *c)
 				 * it; what they held open reaches EOF. */
 				(void)kill(-1, SIGKILL);
 			}
+		}
 		if (done && !pf[0].revents && !pf[1].revents &&
 		    (ofd >= 0 || efd >= 0)) {
 			/* Quiet for a poll round after the end: whatever
@@ -831,7 +900,7 @@ int main(void)
 		power_off();
 	}
 	load_modules();
-	port_fd = open_port();
+	port_fd = open_port(BH_GUEST_PORT);
 	if (port_fd < 0) {
 		say("no port %s", BH_GUEST_PORT);
 		power_off();
@@ -846,6 +915,8 @@ int main(void)
 	if (r)
 		setup_failed("reading the config", -r);
 	build_root(&c);
+	if (net_fd >= 0)
+		egress_start();
 	if (c.warm)
 		serve(&c);
 	run_one(&c);

@@ -41,6 +41,9 @@
 #define BH_CFG_ARG "a"     /* one argv element, in order */
 #define BH_CFG_ENV "e"     /* NAME=VALUE */
 #define BH_CFG_WARM "w"    /* no values: serve commands (BH_FRAME_EXEC) */
+#define BH_CFG_EGRESS "n"  /* decimal port: listen on 127.0.0.1:port and
+			      relay to the proxy over BH_NET_PORT
+			      (guest/netmux.h) */
 
 /* Frames, guest to host. */
 #define BH_FRAME_STDOUT 'o'

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -54,6 +56,33 @@ int bh_egress_listen_loopback(unsigned port, unsigned *bound)
 		return -err;
 	}
 	*bound = ntohs(a.sin_port);
+	return fd;
+}
+
+int bh_egress_listen_unix(const char *path, uid_t uid, struct bh_error **err)
+{
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
+	if (strlen(path) >= sizeof(a.sun_path))
+		return bh_error_set(err, BH_EK_SYSTEM, ENAMETOOLONG,
+				    "the proxy's socket path %s is too long "
+				    "(set TMPDIR to a shorter directory)",
+				    path);
+	strcpy(a.sun_path, path);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return bh_error_sys(err, errno, "socket");
+	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) != 0 ||
+	    listen(fd, 512) != 0) {
+		int e = errno;
+		close(fd);
+		return bh_error_sys(err, e, "listening on %s", path);
+	}
+	/* Only that uid may connect (and root, which can anyway). */
+	if (chown(path, uid, (gid_t)-1) != 0 || chmod(path, 0600) != 0) {
+		int e = errno;
+		close(fd);
+		return bh_error_sys(err, e, "chown %s", path);
+	}
 	return fd;
 }
 

@@ -63,6 +63,11 @@ int bh_egress_recv_listener(int sock);
  * -errno. */
 int bh_egress_listen_loopback(unsigned port, unsigned *bound);
 
+/* The proxy's unix socket at path for the tiers whose relay reaches it
+ * (gvisor, microvm): listening, mode 0600, owned by uid (the relay's).
+ * fd, or a negative errno with err filled. */
+int bh_egress_listen_unix(const char *path, uid_t uid, struct bh_error **err);
+
 /*
  * The gvisor tier's init, run inside the sandbox as its first process:
  * runs argv (127 when it is not found, 126 when it cannot be executed)

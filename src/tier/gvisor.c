@@ -32,7 +32,6 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -656,37 +655,11 @@ static int init_plan(struct bh_session *s, struct gv_state *k,
 static int egress_listen(struct bh_session *s, struct gv_state *k,
 			 struct bh_error **err)
 {
-	struct sockaddr_un a = {.sun_family = AF_UNIX};
-	if (strlen(k->egress_sock) >= sizeof(a.sun_path))
-		return bh_error_set(err, BH_EK_SYSTEM, ENAMETOOLONG,
-				    "the proxy's socket path %s is too long "
-				    "(set TMPDIR to a shorter directory)",
-				    k->egress_sock);
-	strcpy(a.sun_path, k->egress_sock);
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return bh_error_sys(err, errno, "socket");
-	if (bind(fd, (struct sockaddr *)&a, sizeof(a)) != 0 ||
-	    listen(fd, 512) != 0) {
-		int e = errno;
-		close(fd);
-		return bh_error_sys(err, e, "listening on %s", k->egress_sock);
-	}
 	/* Only the sandbox's uid may connect (and root, which can anyway). */
 	uid_t uid = s->set_ids ? s->uid : getuid();
-	if (chown(k->egress_sock, uid, (gid_t)-1) != 0 ||
-	    chmod(k->egress_sock, 0600) != 0 ||
-	    (s->set_ids && chown(k->egress_dir, uid, (gid_t)-1) != 0)) {
-		int e = errno;
-		close(fd);
-		return bh_error_sys(err, e, "chown %s", k->egress_sock);
-	}
-	s->proxy_listen_fd = fd;
-	if (!s->egress_ready || s->egress_ready(s, fd, s->egress_ctx) != 0)
-		return bh_error_set(err, BH_EK_SYSTEM, ECONNREFUSED,
-				    "the egress proxy did not start: not "
-				    "launching without it");
-	return 0;
+	if (s->set_ids && chown(k->egress_dir, uid, (gid_t)-1) != 0)
+		return bh_error_sys(err, errno, "chown %s", k->egress_dir);
+	return bh_session_proxy_unix(s, k->egress_sock, uid, err);
 }
 
 /* ---- the tier ------------------------------------------------------------ */

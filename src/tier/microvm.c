@@ -22,10 +22,16 @@
  * holding the sockets and the config is journaled and swept by the next
  * start.
  *
+ * Egress (`net allow`): still no network device.  A second virtio-serial
+ * port carries the guest's connections to 127.0.0.1:PORT, multiplexed
+ * (guest/netmux.h), to a relay beside the monitor, which opens one
+ * connection per stream to the proxy's unix socket in the session's
+ * private directory.  The proxy decides, as for the other tiers.
+ *
  * What it does not do: hidden and protected paths *inside* a share are
- * masked by the guest kernel only (the share exports them, with host file
- * permissions); egress through the proxy is not wired yet, so `net allow`
- * is refused.  The report says both.
+ * masked by the guest kernel only when qemu cannot have a mount namespace
+ * of its own (the share exports them, with host file permissions); the
+ * report says so.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -50,6 +56,7 @@
 #include "core/strbuf.h"
 #include "core/timing.h"
 #include "core/util.h"
+#include "guest/netmux.h"
 #include "guest/proto.h"
 #include "tier/microvm.h"
 #include "tier/tier.h"
@@ -82,6 +89,7 @@ struct vm_state {
 	char **qemu_argv;
 	size_t n_argv;
 	char *vmdir;   /* RUNDIR/vm: config share, socket, logs */
+	char *proxy_sock; /* egress: the proxy's socket in vmdir, or NULL */
 	int status_rd; /* the monitor's report of the command's status */
 };
 
@@ -420,18 +428,25 @@ static void report_vm(struct bh_session *s, struct vm_state *k)
 		      k->kvm ? k->kernel.release : k->kvm_why,
 		      k->kvm ? k->kernel.source : k->kernel.release);
 	bh_report_add(r, BH_RC_GUARD, BH_ENF_ENFORCED, "net none", nl,
-		      "-nic none", "the VM has no network device at all");
+		      "-nic none",
+		      s->proxy_port ? "the VM has no network device; its "
+				      "one way out is the channel to the "
+				      "proxy"
+				    : "the VM has no network device at all");
 	for (size_t i = 0; i < p->n_hosts; i++) {
 		const struct bh_host_rule *h = &p->hosts[i];
 		cleanup_free char *rule = bh_xasprintf(
 			"net %s %s", h->allow ? "allow" : "deny", h->host);
 		if (h->allow)
-			bh_report_add(r, BH_RC_GUARD, BH_ENF_UNSUPPORTED, rule,
-				      &h->loc, "none",
-				      "the microvm tier has no channel to "
-				      "the egress proxy yet: use the "
-				      "namespace or kernel tier for "
-				      "network access");
+			bh_report_add(r, BH_RC_GUARD, BH_ENF_ENFORCED, rule,
+				      &h->loc, "proxy+virtio-serial",
+				      "only through bulkhead's proxy: the "
+				      "guest init listens on the guest's "
+				      "own 127.0.0.1:%u and carries each "
+				      "connection over a virtio-serial port "
+				      "to the proxy outside; the VM has no "
+				      "network device",
+				      s->proxy_port);
 		else
 			bh_report_add(r, BH_RC_GUARD, BH_ENF_ENFORCED, rule,
 				      &h->loc, "-nic none",
@@ -550,6 +565,13 @@ static void build_qemu_argv(struct bh_session *s, struct vm_state *k)
 	argv_push(k, "socket,id=io,path=%s/io.sock", vmdir);
 	argv_push(k, "-device");
 	argv_push(k, "virtserialport,chardev=io,name=%s", BH_GUEST_PORT);
+	if (s->proxy_port) {
+		argv_push(k, "-chardev");
+		argv_push(k, "socket,id=net,path=%s/net.sock", vmdir);
+		argv_push(k, "-device");
+		argv_push(k, "virtserialport,chardev=net,name=%s",
+			  BH_NET_PORT);
+	}
 	argv_push(k, "-fsdev");
 	argv_push(k, "local,id=cfg,path=%s/cfg,security_model=none,"
 		     "readonly=on",
@@ -621,6 +643,10 @@ static int vm_prepare(struct bh_session *s, struct bh_error **err)
 	cfg_rec(&k->config, BH_CFG_CWD, 1, s->cwd);
 	if (s->search_path)
 		cfg_rec(&k->config, BH_CFG_PATH, 1, s->search_path);
+	if (s->proxy_port) {
+		snprintf(num, sizeof(num), "%u", s->proxy_port);
+		cfg_rec(&k->config, BH_CFG_EGRESS, 1, num);
+	}
 	if (s->serve_path) {
 		if (covering_share(k, s->serve_path))
 			return bh_error_set(
@@ -681,6 +707,19 @@ static int serve_socket(const char *path, struct bh_error **err)
 	return fd;
 }
 
+/* The proxy's socket in the session's private directory, and the proxy
+ * started on it before the VM boots: no proxy, no launch (fail closed).
+ * Only the host relay connects to it; the guest reaches it only through
+ * the relay's streams. */
+static int egress_listen(struct bh_session *s, struct vm_state *k,
+			 struct bh_error **err)
+{
+	k->proxy_sock = bh_xasprintf("%s/proxy.sock", k->vmdir);
+	/* The relay runs as the sandbox's uid. */
+	return bh_session_proxy_unix(s, k->proxy_sock,
+				     s->set_ids ? s->uid : getuid(), err);
+}
+
 static int vm_launch(struct bh_session *s, pid_t *pid,
 		     struct bh_spawn_failure *fail, struct bh_error **err)
 {
@@ -714,6 +753,11 @@ static int vm_launch(struct bh_session *s, pid_t *pid,
 			return serve_fd;
 		k->served = true;
 	}
+	if (s->proxy_port) {
+		int r = egress_listen(s, k, err);
+		if (r)
+			return r;
+	}
 	int sp[2];
 	if (pipe2(sp, O_CLOEXEC) != 0)
 		return bh_error_sys(err, errno, "pipe");
@@ -742,6 +786,7 @@ static int vm_launch(struct bh_session *s, pid_t *pid,
 		.err_fd = tty >= 0 ? tty : 2,
 		.cmd_name = s->argv[0],
 		.status_wr = sp[1],
+		.proxy_sock = k->proxy_sock,
 		.serve_fd = serve_fd,
 		.exec_record = s->exec_record,
 		.exec_ctx = s->exec_ctx,
@@ -805,6 +850,7 @@ static void vm_destroy(struct bh_session *s)
 	free(k->host_ns_why);
 	bh_strv_free(k->qemu_argv);
 	free(k->vmdir);
+	free(k->proxy_sock);
 	free(k);
 	s->tier_state = NULL;
 }

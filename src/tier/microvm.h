@@ -85,6 +85,9 @@ struct bh_vm_run {
 	int in_fd, out_fd, err_fd; /* the command's stdin, stdout, stderr */
 	const char *cmd_name;      /* argv[0], for messages */
 	int status_wr; /* the command's wait status is written here */
+	/* Egress: the proxy's unix socket, which the host relay connects
+	 * to for each of the guest's streams (guest/netmux.h); or NULL. */
+	const char *proxy_sock;
 	int serve_fd;  /* warm mode: clients' listening socket, else -1 */
 	/* Warm mode: each served command's record (struct bh_session). */
 	void (*exec_record)(void *ctx, char *const *argv, int wait_status,

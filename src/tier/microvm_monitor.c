@@ -37,6 +37,7 @@
 #include "core/fsutil.h"
 #include "core/strbuf.h"
 #include "core/util.h"
+#include "guest/netmux.h"
 #include "guest/proto.h"
 #include "tier/microvm.h"
 
@@ -363,15 +364,15 @@ static void client_frame(struct mon *m, char type, const unsigned char *p,
 		(void)bh_frame_send(m->conn, type, p, len);
 }
 
-static int listen_at(const struct bh_vm_run *r)
+static int listen_at(const struct bh_vm_run *r, const char *name)
 {
 	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	int n = snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/io.sock",
-			 r->vmdir);
+	int n = snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/%s",
+			 r->vmdir, name);
 	if (n < 0 || (size_t)n >= sizeof(sa.sun_path)) {
 		fprintf(stderr, "bulkhead: microvm: socket path too long: "
-				"%s/io.sock (set TMPDIR shorter)\n",
-			r->vmdir);
+				"%s/%s (set TMPDIR shorter)\n",
+			r->vmdir, name);
 		return -1;
 	}
 	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -397,6 +398,43 @@ static int accept_qemu(int lfd, pid_t qemu)
 			return -2;
 	}
 	return -1;
+}
+
+/*
+ * The host end of the egress channel (guest/netmux.h), in a process of its
+ * own beside the monitor: one connection to the proxy's socket per guest
+ * stream.  What the guest sends it is untrusted; netmux parses it within
+ * fixed bounds, and the proxy decides where anything goes.  It runs as the
+ * sandbox's uid, holds only the channel, and dies with the monitor.
+ */
+static int start_net_relay(const struct bh_vm_run *r, int chan)
+{
+	pid_t monitor = getpid();
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid > 0)
+		return 0;
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0 ||
+	    getppid() != monitor)
+		_exit(1);
+	/* Only the channel: not the caller's terminal or anything else. */
+	int c = fcntl(chan, F_DUPFD_CLOEXEC, 3);
+	int nul = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (c < 0 || nul < 0 || dup2(c, 3) != 3 || dup2(nul, 0) != 0 ||
+	    dup2(nul, 1) != 1 || dup2(nul, 2) != 2)
+		_exit(1);
+	(void)syscall(SYS_close_range, 4U, ~0U, 0);
+	if (r->set_ids &&
+	    (setgroups(0, NULL) != 0 ||
+	     setresgid(r->gid, r->gid, r->gid) != 0 ||
+	     setresuid(r->uid, r->uid, r->uid) != 0 ||
+	     prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0 ||
+	     getppid() != monitor))
+		_exit(1);
+	(void)prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	bh_netmux_run(3, -1, r->proxy_sock);
+	_exit(0);
 }
 
 static __attribute__((noreturn)) void finish(const struct bh_vm_run *r, struct mon *m, pid_t qemu,
@@ -509,8 +547,9 @@ void bh_vm_monitor(const struct bh_vm_run *r)
 			.conn = -1,
 			.client = -1,
 			.status = W_EXITCODE(125, 0)};
-	int lfd = listen_at(r);
-	if (lfd < 0 || sfd < 0)
+	int lfd = listen_at(r, "io.sock");
+	int nfd = r->proxy_sock ? listen_at(r, "net.sock") : -1;
+	if (lfd < 0 || sfd < 0 || (r->proxy_sock && nfd < 0))
 		finish(r, &m, -1, true);
 	pid_t self = getpid();
 	pid_t qemu = fork();
@@ -522,6 +561,16 @@ void bh_vm_monitor(const struct bh_vm_run *r)
 	close(lfd);
 	if (m.conn < 0)
 		finish(r, &m, qemu, m.conn == -2);
+	if (nfd >= 0) {
+		/* qemu connects its chardevs in order: this one at once. */
+		int chan = accept_qemu(nfd, qemu);
+		close(nfd);
+		if (chan < 0 || start_net_relay(r, chan) != 0) {
+			fprintf(stderr, "bulkhead: microvm: no egress channel\n");
+			finish(r, &m, qemu, chan == -2);
+		}
+		close(chan);
+	}
 	if (r->serve_fd >= 0)
 		serve(&m, qemu, sfd);
 	int in_fd = r->in_fd;

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "core/util.h"
+#include "net/egress.h"
 
 extern const struct bh_tier_ops bh_tier_kernel;
 extern const struct bh_tier_ops bh_tier_namespace;
@@ -133,4 +134,18 @@ const struct bh_path_rule **bh_session_path_rules(const struct bh_session *s,
 	for (size_t i = 0; i < s->n_implicit_paths; i++)
 		rules[p->n_paths + i] = &s->implicit_paths[i];
 	return rules;
+}
+
+int bh_session_proxy_unix(struct bh_session *s, const char *path, uid_t uid,
+			  struct bh_error **err)
+{
+	int fd = bh_egress_listen_unix(path, uid, err);
+	if (fd < 0)
+		return fd;
+	s->proxy_listen_fd = fd;
+	if (!s->egress_ready || s->egress_ready(s, fd, s->egress_ctx) != 0)
+		return bh_error_set(err, BH_EK_SYSTEM, ECONNREFUSED,
+				    "the egress proxy did not start: not "
+				    "launching without it");
+	return 0;
 }

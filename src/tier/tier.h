@@ -100,6 +100,13 @@ void bh_tier_sweep_all(const char *state_dir);
 /* The policy's path rules followed by the session's implicit ones, as
  * one list for bh_fsplan_build().  Caller frees the array (not the
  * rules). */
+/* For the tiers whose relay reaches the proxy by a unix socket (gvisor,
+ * microvm): the socket at path (0600, owned by uid), and the proxy
+ * started on it through s->egress_ready.  Fails closed: no proxy, an
+ * error, and the caller does not launch. */
+int bh_session_proxy_unix(struct bh_session *s, const char *path, uid_t uid,
+			  struct bh_error **err);
+
 const struct bh_path_rule **bh_session_path_rules(const struct bh_session *s,
 						  size_t *n);
 

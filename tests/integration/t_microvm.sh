@@ -102,13 +102,57 @@ test_microvm_status_of_signals_and_missing_commands() {
 	chown "$SBX_UID:$SBX_UID" "$T/ws/notexec"
 	run_bh run -t microvm -- ./notexec
 	expect_eq "$STATUS" 126 "not executable"
-	# No egress channel yet: a profile that allows hosts is refused
-	# before anything boots (fail closed).
-	printf 'include default\nnet allow example.com\n' > "$T/net.profile"
-	chmod 644 "$T/net.profile"
-	run_bh run -p "$T/net.profile" -t microvm -- true
-	expect_eq "$STATUS" 125 "net allow refused"
-	expect_contains "$OUT" "no channel to the egress proxy"
+}
+
+# Egress: the proxy through the VM's one channel (no network device): an
+# allowed origin answers over HTTP, CONNECT and SOCKS5, also for bodies
+# larger than the relay's queues; a denied host gets the proxy's 403 and a
+# record; nothing goes around the proxy; with the proxy killed, nothing
+# gets out (fail closed).
+test_microvm_egress_through_the_proxy() {
+	need_microvm
+	command -v curl >/dev/null || skip "curl missing"
+	start_origin
+	[ -n "$PORT" ] || { fail "origin did not start"; return; }
+	head -c 3000000 /dev/urandom > "$T/ws/src/big.bin"
+	chmod 644 "$T/ws/src/big.bin"
+	chmod 777 "$T/ws"
+	sum=$(sha256sum < "$T/ws/src/big.bin" | cut -d' ' -f1)
+	(run_bh run -q -p "$T/e.profile" -t microvm -- sh -c "
+		curl -s -m 30 http://127.0.0.1:$PORT/existing.txt
+		curl -s -m 30 --proxytunnel -x \"\$HTTP_PROXY\" http://127.0.0.1:$PORT/existing.txt
+		curl -s -m 30 -x \"\$ALL_PROXY\" http://127.0.0.1:$PORT/existing.txt
+		for i in 1 2; do curl -s -m 60 http://127.0.0.1:$PORT/big.bin | sha256sum & done; wait
+		curl -s -m 30 -o /dev/null -w 'denied %{http_code}\n' http://example.invalid/
+		curl -s --noproxy '*' -m 5 -o /dev/null -w 'direct %{http_code}\n' http://127.0.0.1:$PORT/existing.txt
+		echo \"netdevs: \$(ls /sys/class/net | tr '\n' ' ')\"
+		touch ready; sleep 5
+		curl -s -m 10 -o /dev/null -w 'after %{http_code}\n' http://127.0.0.1:$PORT/existing.txt
+	"; echo "$OUT" > "$T/out") &
+	runner=$!
+	for _ in $(seq 1 1200); do [ -e "$T/ws/ready" ] && break; sleep 0.05; done
+	[ -e "$T/ws/ready" ] || fail "the command never got ready"
+	# Kill this session's proxy: the supervisor's child named bulkhead-proxy.
+	sup=$(pgrep -f "bulkhead run -q -p $T/e.profile" | head -n1)
+	proxy=$(pgrep -P "$sup" -x bulkhead-proxy | head -n1)
+	[ -n "$proxy" ] || fail "no proxy process found under supervisor $sup"
+	[ -n "$proxy" ] && kill -9 "$proxy"
+	wait "$runner"
+	OUT=$(cat "$T/out")
+	n=$(printf '%s\n' "$OUT" | grep -c '^hello$')
+	expect_eq "$n" 3 "answers through HTTP, CONNECT and SOCKS5"
+	n=$(printf '%s\n' "$OUT" | grep -c "^$sum")
+	expect_eq "$n" 2 "two 3 MB bodies at once, intact"
+	expect_contains "$OUT" "denied 403"
+	expect_contains "$OUT" "direct 000"
+	expect_contains "$OUT" "after 000"
+	expect_eq "$(printf '%s\n' "$OUT" | grep '^netdevs:')" "netdevs: lo " "network devices"
+	run_bh log --json
+	expect_contains "$OUT" '"host":"example.invalid"'
+	expect_contains "$OUT" '"decision":"deny"'
+	expect_contains "$OUT" '"decision":"allow"'
+	out=$(bh explain -p "$T/e.profile" -t microvm 2>&1)
+	expect_contains "$out" "proxy+virtio-serial"
 }
 
 test_microvm_supervisor_sigkill_leaves_nothing() {
@@ -142,9 +186,18 @@ test_microvm_warm_mode() {
 	mkdir "$T/run"
 	[ "$MODE" = user ] && chown 65534:65534 "$T/run"
 	sock="$T/run/vm.sock"
-	(bh run -q -t microvm --serve "$sock" >"$T/serve.log" 2>&1 &)
+	# With egress: the channel to the proxy outlives each command (whose
+	# end kills every process it left).
+	start_origin
+	(bh run -q -p "$T/e.profile" -t microvm --serve "$sock" >"$T/serve.log" 2>&1 &)
 	for _ in $(seq 1 600); do [ -S "$sock" ] && break; sleep 0.1; done
 	[ -S "$sock" ] || { fail "no serve socket: $(cat "$T/serve.log")"; return; }
+	if command -v curl >/dev/null && [ -n "$PORT" ]; then
+		for i in 1 2 3; do
+			run_bh vm exec "$sock" -- curl -s -m 20 "http://127.0.0.1:$PORT/existing.txt"
+			expect_eq "$OUT" hello "warm command $i through the proxy"
+		done
+	fi
 	run_bh vm exec "$sock" -- sh -c 'echo one; echo two >&2; exit 3'
 	expect_eq "$STATUS" 3 "first command's status"
 	expect_contains "$OUT" "one"
