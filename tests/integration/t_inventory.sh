@@ -143,7 +143,7 @@ time.sleep(60)
 test_inventory_agent_socket_reachability() {
 	plant_home
 	start_agent
-	trap 'kill $AGENT_PID 2>/dev/null' EXIT
+	trap 'kill $AGENT_PID 2>/dev/null; cleanup_tree' EXIT
 	BH_ENV="SSH_AUTH_SOCK=$T/home/agent.sock" inv
 	expect_contains "$INV" "contained socket agent-socket $T/home/agent.sock"
 	# Granting HOME is not enough: sockets need `net unix`.
