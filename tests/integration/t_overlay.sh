@@ -50,4 +50,6 @@ test_overlay_session_survives_supervisor_kill() {
 	run_bh diff "$sid"
 	expect_contains "$OUT" "+kept"
 	[ ! -e "$T/ws/src/kept.txt" ] || fail "write reached the real tree"
+	# The next start sweeps what the killed supervisor could not remove.
+	expect_swept ""
 }

@@ -366,6 +366,8 @@ test_ws_end_to_end_supervisor_killed() {
 	expect_eq "$(cat "$T/ws/src/k.txt")" kept "applied"
 	run_bh discard "$id"
 	expect_eq "$STATUS" 0 "discard"
+	# The next start sweeps what the killed supervisor could not remove.
+	expect_swept ""
 }
 
 # A mount point in the workspace: the overlay saw the directory under it,
