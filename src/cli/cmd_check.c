@@ -439,7 +439,13 @@ int bh_cmd_exec(int argc, char **argv)
 	 * workspace the check must use. */
 	struct bh_cli_opts o = {0};
 	int idx = bh_cli_parse_opts((int)rn, runargv, &o, true, exec_help);
-	if (idx < 0 || idx != (int)rn) {
+	if (idx >= 0 && idx != (int)rn) {
+		bh_cli_usage("exec", "unexpected argument '%s' before --",
+			     runargv[idx]);
+		free(runargv);
+		return 2;
+	}
+	if (idx < 0) {
 		free(runargv);
 		return idx == -2 ? 0 : 2;
 	}
