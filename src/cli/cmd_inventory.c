@@ -397,11 +397,7 @@ static int read_inside(int fd, struct bh_inv_findings *f, struct bh_error **err)
 						 n);
 			} else {
 				bh_inv_findings_add(f, &x);
-				free(x.rule);
-				free(x.location);
-				free(x.tool);
-				free(x.what);
-				free(x.hint);
+				bh_inv_finding_release(&x);
 			}
 		}
 		json_decref(j);

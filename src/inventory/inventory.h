@@ -61,6 +61,8 @@ struct bh_inv_findings {
 };
 
 void bh_inv_findings_release(struct bh_inv_findings *f);
+/* Frees one finding's strings (not the struct). */
+void bh_inv_finding_release(struct bh_inv_finding *f);
 /* A place as findings spell it: control bytes, invalid UTF-8 and '\\' as
  * \xNN.  Caller frees. */
 char *bh_inv_place(const char *s);

@@ -47,6 +47,11 @@ struct scan {
 	char **seen; /* files already scanned (catalog places) */
 	size_t n_seen, cap_seen;
 	char *buf; /* max_file_size + 1 bytes, wiped after each file */
+	/* The catalog's paths expanded for this scan (HOME, XDG dirs, uid),
+	 * one per table entry, made once: the mounts and the sockets handed
+	 * in are each compared with all of them. */
+	char **places;
+	size_t n_places;
 	/* A scan-wide bound was reached: the walk stops.  (A file with more
 	 * findings than a file may report only marks the scan truncated.) */
 	bool stop;
@@ -64,7 +69,7 @@ const char *bh_inv_fkind_name(enum bh_inv_fkind k)
 	return (unsigned)k < BH_INVF__COUNT ? fkind_names[k] : "?";
 }
 
-static void finding_free(struct bh_inv_finding *f)
+void bh_inv_finding_release(struct bh_inv_finding *f)
 {
 	free(f->rule);
 	free(f->location);
@@ -76,7 +81,7 @@ static void finding_free(struct bh_inv_finding *f)
 void bh_inv_findings_release(struct bh_inv_findings *f)
 {
 	for (size_t i = 0; i < f->n; i++)
-		finding_free(&f->v[i]);
+		bh_inv_finding_release(&f->v[i]);
 	free(f->v);
 	memset(f, 0, sizeof(*f));
 }
@@ -519,9 +524,8 @@ static void scan_catalog(struct scan *sc)
 	size_t n = 0;
 	const struct bh_cred_location *t = bh_cred_locations(&n);
 	for (size_t i = 0; i < n; i++) {
-		cleanup_free char *p = expand(sc->o, &t[i]);
 		struct place_ctx c = {.sc = sc, .l = &t[i]};
-		each_match(p, one_place, &c);
+		each_match(sc->places[i], one_place, &c);
 	}
 }
 
@@ -547,7 +551,7 @@ static void scan_extra_sockets(struct scan *sc)
 		for (size_t j = 0; j < n; j++) {
 			if (t[j].kind != BH_INV_SOCKET)
 				continue;
-			cleanup_free char *p = expand(sc->o, &t[j]);
+			const char *p = sc->places[j];
 			size_t pl = strlen(p);
 			const char *name = s[0] == '@' ? s + 1 : s;
 			if (pl && p[pl - 1] == '*' ? !strncmp(name, p, pl - 1)
@@ -855,7 +859,7 @@ static void scan_mounts(struct scan *sc)
 		for (size_t i = 0; i < nt && !hit; i++) {
 			if (t[i].kind == BH_INV_SOCKET)
 				continue;
-			cleanup_free char *p = expand(sc->o, &t[i]);
+			const char *p = sc->places[i];
 			if (!strchr(p, '*') && bh_path_is_under(f, p))
 				hit = &t[i];
 		}
@@ -893,6 +897,10 @@ int bh_inv_scan(const struct bh_inv_scan_opts *o, struct bh_inv_findings *out,
 	if (o->fds)
 		scan_fds(&sc);
 	sc.buf = bh_xmalloc(sc.max_file_size + 1);
+	const struct bh_cred_location *table = bh_cred_locations(&sc.n_places);
+	sc.places = bh_xcalloc(sc.n_places + 1, sizeof(*sc.places));
+	for (size_t i = 0; i < sc.n_places; i++)
+		sc.places[i] = expand(o, &table[i]);
 	if (o->env)
 		scan_env(&sc);
 	scan_catalog(&sc);
@@ -909,6 +917,7 @@ int bh_inv_scan(const struct bh_inv_scan_opts *o, struct bh_inv_findings *out,
 		walk_root(&sc, o->home, ws);
 	sc.max_depth = keep;
 	free(sc.buf);
+	bh_strv_free(sc.places);
 	for (size_t i = 0; i < sc.n_seen; i++)
 		free(sc.seen[i]);
 	free(sc.seen);

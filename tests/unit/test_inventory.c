@@ -329,11 +329,7 @@ TEST(inventory_finding_json_round_trip_and_rejects)
 	CHECK_STR(b.tool, "GitHub");
 	CHECK_INT(b.line, 7);
 	CHECK_INT(b.severity, 3);
-	free(b.rule);
-	free(b.location);
-	free(b.tool);
-	free(b.what);
-	free(b.hint);
+	bh_inv_finding_release(&b);
 	json_object_set_new(j, "fingerprint", json_string("XYZ"));
 	CHECK(bh_inv_finding_from_json(j, &b) != 0);
 	json_object_set_new(j, "fingerprint", json_string("0123456789ab"));
