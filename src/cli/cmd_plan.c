@@ -64,6 +64,34 @@ static const char *const questions[] = {
 	"What must be reachable over the network?",
 };
 
+/* The answer to asked[i], read and written as its choice's index. */
+static int get_answer(const struct bh_plan_answers *a, size_t i)
+{
+	const int v[] = {a->source, a->secrets, a->data, a->blast, a->network};
+	return v[i];
+}
+
+static void put_answer(struct bh_plan_answers *a, size_t i, int v)
+{
+	switch (i) {
+	case 0:
+		a->source = (enum bh_plan_source)v;
+		break;
+	case 1:
+		a->secrets = (enum bh_plan_secrets)v;
+		break;
+	case 2:
+		a->data = (enum bh_plan_data)v;
+		break;
+	case 3:
+		a->blast = (enum bh_plan_blast)v;
+		break;
+	default:
+		a->network = (enum bh_plan_network)v;
+		break;
+	}
+}
+
 static int set_answer(struct answer_state *st, const char *name,
 		      const char *value, const char *where)
 {
@@ -81,10 +109,7 @@ static int set_answer(struct answer_state *st, const char *name,
 			fputc('\n', stderr);
 			return 2;
 		}
-		int *slots[] = {(int *)&st->a.source, (int *)&st->a.secrets,
-				(int *)&st->a.data, (int *)&st->a.blast,
-				(int *)&st->a.network};
-		*slots[i] = v;
+		put_answer(&st->a, i, v);
 		st->given[i] = true;
 		return 0;
 	}
@@ -265,19 +290,8 @@ int bh_cmd_plan(int argc, char **argv)
 		if (r)
 			return r;
 		for (size_t i = 0; i < BH_ARRAY_SIZE(asked); i++)
-			if (flags.given[i]) {
-				int *d[] = {(int *)&st.a.source,
-					    (int *)&st.a.secrets,
-					    (int *)&st.a.data,
-					    (int *)&st.a.blast,
-					    (int *)&st.a.network};
-				int *s[] = {(int *)&flags.a.source,
-					    (int *)&flags.a.secrets,
-					    (int *)&flags.a.data,
-					    (int *)&flags.a.blast,
-					    (int *)&flags.a.network};
-				*d[i] = *s[i];
-			}
+			if (flags.given[i])
+				put_answer(&st.a, i, get_answer(&flags.a, i));
 	}
 	if (isatty(0) && !json)
 		ask(&st);
@@ -321,13 +335,11 @@ int bh_cmd_plan(int argc, char **argv)
 		json_object_set_new(o, "reasons", rs);
 		json_object_set_new(o, "profile", json_string(p.profile));
 		json_t *ans = json_object();
-		for (size_t i = 0; i < BH_ARRAY_SIZE(asked); i++) {
-			int vals[] = {st.a.source, st.a.secrets, st.a.data,
-				      st.a.blast, st.a.network};
+		for (size_t i = 0; i < BH_ARRAY_SIZE(asked); i++)
 			json_object_set_new(
 				ans, asked[i],
-				json_string(bh_plan_choices(asked[i])[vals[i]]));
-		}
+				json_string(bh_plan_choices(
+					asked[i])[get_answer(&st.a, i)]));
 		json_object_set_new(o, "answers", ans);
 		json_dumpf(o, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 		fputc('\n', stdout);
