@@ -13,24 +13,13 @@ RUNS=${1:-5}
 BH=$ROOT/build/bulkhead
 [ -x "$BH" ] || make -s
 command -v hyperfine >/dev/null || { echo "bench: hyperfine missing (tools/setup.sh --bench)"; exit 1; }
-WS=$(mktemp -d /tmp/bh-bench-vm.XXXXXX)
-trap 'rm -rf "$WS"' EXIT
-mkdir -p "$WS/home" "$WS/ws"
-# As root the command (and qemu) runs as the workspace's owner: nobody.
-chmod 755 "$WS"
-chown 65534:65534 "$WS/ws"
+source bench/warm-vm.sh
+bench_vm_setup vm
 TRUE=$(command -v true)
 REAL="sh -c 'ls /usr/bin | wc -l; grep -c : /etc/passwd'"
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 mkdir -p bench/results
 json=bench/results/microvm-$stamp.json
-SOCK=$WS/vm.sock
-(cd "$WS/ws" && HOME=$WS/home "$BH" run -q -t microvm --serve "$SOCK" >/dev/null 2>&1 &)
-for _ in $(seq 1 600); do [ -S "$SOCK" ] && break; sleep 0.1; done
-"$BH" vm exec "$SOCK" -- true # waits for the boot
-trap '"$BH" vm stop "$SOCK" 2>/dev/null; rm -rf "$WS"' EXIT
-accel=$(cd "$WS/ws" && HOME=$WS/home "$BH" explain -t microvm 2>&1 |
-	grep -o '\[kvm\]\|\[tcg\]' | head -n1 | tr -d '[]')
 (cd "$WS/ws" && HOME=$WS/home hyperfine -N --warmup 1 --runs "$RUNS" \
 	--export-json "$ROOT/$json" \
 	-n "bare true" "$TRUE" \

@@ -13,22 +13,13 @@ RUNS=${1:-5}
 BH=$ROOT/build/bulkhead
 [ -x "$BH" ] || make -s
 command -v hyperfine >/dev/null || { echo "bench: hyperfine missing (tools/setup.sh --bench)"; exit 1; }
-WS=$(mktemp -d /tmp/bh-bench-tiers.XXXXXX)
-trap 'rm -rf "$WS"' EXIT
-mkdir -p "$WS/home" "$WS/ws"
-chmod 755 "$WS"
-chown 65534:65534 "$WS/ws"
+source bench/warm-vm.sh
+bench_vm_setup tiers
 TRUE=$(command -v true)
 REAL="sh -c 'ls /usr/bin | wc -l; grep -c : /etc/passwd'"
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 mkdir -p bench/results
 json=bench/results/tiers-$stamp.json
-SOCK=$WS/vm.sock
-(cd "$WS/ws" && HOME=$WS/home "$BH" run -q -t microvm --serve "$SOCK" >/dev/null 2>&1 &)
-for _ in $(seq 1 600); do [ -S "$SOCK" ] && break; sleep 0.1; done
-"$BH" vm exec "$SOCK" -- true >/dev/null
-trap '"$BH" vm stop "$SOCK" 2>/dev/null; rm -rf "$WS"' EXIT
-accel=$(cd "$WS/ws" && HOME=$WS/home "$BH" tiers | grep -q 'emulated' && echo tcg || echo kvm)
 runsc_do=(-n "plain runsc --rootless --network=none do: true" "runsc --rootless --network=none do $TRUE")
 command -v runsc >/dev/null || runsc_do=()
 (cd "$WS/ws" && HOME=$WS/home hyperfine -N -i --warmup 1 --runs "$RUNS" \
