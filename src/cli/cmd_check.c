@@ -187,29 +187,17 @@ static json_t *verdict_json(const struct checker *c, const char *cmd,
 static void audit_decision(const struct checker *c, const char *source,
 			   const char *cmd, const struct bh_cmd_verdict *v)
 {
-	char sid[40];
-	struct bh_error *err = NULL;
-	struct bh_audit *a = NULL;
 	if (c->no_audit)
 		return;
-	cleanup_free char *path = bh_xasprintf("%s/audit.jsonl", c->state);
-	if (bh_session_id_new(sid, sizeof(sid), &err) == 0 &&
-	    bh_audit_open(path, &a, &err) == 0) {
-		json_t *rec = bh_audit_record_new(sid, "command");
-		json_object_set_new(rec, "source", json_string(source));
-		json_object_set_new(rec, "profile", json_string(c->profile));
-		json_object_set_new(rec, "cwd", bh_audit_json_string(c->cwd));
-		json_t *vj = verdict_json(c, cmd, v);
-		json_object_update(rec, vj);
-		json_decref(vj);
-		(void)bh_audit_write(a, rec, &err);
-		json_decref(rec);
-	}
-	bh_audit_close(a);
-	if (err) {
-		fprintf(stderr, "bulkhead: audit log: %s\n", err->msg);
-		bh_error_free(err);
-	}
+	json_t *rec = json_object();
+	json_object_set_new(rec, "source", json_string(source));
+	json_object_set_new(rec, "profile", json_string(c->profile));
+	json_object_set_new(rec, "cwd", bh_audit_json_string(c->cwd));
+	json_t *vj = verdict_json(c, cmd, v);
+	json_object_update(rec, vj);
+	json_decref(vj);
+	bh_cli_audit_one(c->state, "command", rec);
+	json_decref(rec);
 }
 
 static const struct bh_cmd_finding *decisive(const struct bh_cmd_verdict *v)

@@ -510,62 +510,42 @@ static int judge_network(const struct bh_policy *pol,
 
 /* One "inventory" record in the audit log: what was found where, by rule,
  * place and fingerprint (never a secret).  A log that cannot be written is
- * a warning here, not a failure: the inventory itself is read-only. */
+ * a warning (bh_cli_audit_one), not a failure: the inventory is read-only. */
 static void audit_inventory(const char *state, const struct bh_inv_meta *m,
 			    const struct bh_inv_findings *f)
 {
-	char sid[40];
-	struct bh_error *err = NULL;
-	cleanup_free char *path = bh_xasprintf("%s/audit.jsonl", state);
-	struct bh_audit *a = NULL;
-	if (bh_session_id_new(sid, sizeof(sid), &err) == 0 &&
-	    bh_audit_open(path, &a, &err) == 0) {
-		json_t *rec = bh_audit_record_new(sid, "inventory");
-		json_object_set_new(rec, "profile", json_string(m->profile));
-		json_object_set_new(rec, "tier", json_string(m->tier));
-		json_object_set_new(rec, "workspace",
-				    bh_audit_json_string(m->workspace));
-		size_t n[3] = {0};
-		json_t *exp = json_array();
-		for (size_t i = 0; i < f->n; i++) {
-			n[f->v[i].status]++;
-			if (f->v[i].status != BH_INV_EXPOSED)
-				continue;
-			json_t *o = json_object();
-			json_object_set_new(o, "rule",
-					    json_string(f->v[i].rule));
-			json_object_set_new(
-			    o, "kind",
-			    json_string(bh_inv_fkind_name(f->v[i].kind)));
-			json_object_set_new(
-			    o, "severity",
-			    json_string(bh_severity_name(f->v[i].severity)));
-			json_object_set_new(
-			    o, "location",
-			    bh_audit_json_string(f->v[i].location));
-			json_object_set_new(o, "fingerprint",
-					    json_string(f->v[i].fp));
-			json_array_append_new(exp, o);
-		}
+	json_t *rec = json_object();
+	json_object_set_new(rec, "profile", json_string(m->profile));
+	json_object_set_new(rec, "tier", json_string(m->tier));
+	json_object_set_new(rec, "workspace",
+			    bh_audit_json_string(m->workspace));
+	size_t n[3] = {0};
+	json_t *exp = json_array();
+	for (size_t i = 0; i < f->n; i++) {
+		n[f->v[i].status]++;
+		if (f->v[i].status != BH_INV_EXPOSED)
+			continue;
+		json_t *o = json_object();
+		json_object_set_new(o, "rule", json_string(f->v[i].rule));
+		json_object_set_new(o, "kind",
+				    json_string(bh_inv_fkind_name(f->v[i].kind)));
 		json_object_set_new(
-		    rec, "exposed_count",
-		    json_integer((json_int_t)n[BH_INV_EXPOSED]));
-		json_object_set_new(
-		    rec, "contained_count",
-		    json_integer((json_int_t)n[BH_INV_CONTAINED]));
-		json_object_set_new(
-		    rec, "suppressed_count",
-		    json_integer((json_int_t)n[BH_INV_SUPPRESSED]));
-		json_object_set_new(rec, "exposed", exp);
-		(void)bh_audit_write(a, rec, &err);
-		json_decref(rec);
+			o, "severity",
+			json_string(bh_severity_name(f->v[i].severity)));
+		json_object_set_new(o, "location",
+				    bh_audit_json_string(f->v[i].location));
+		json_object_set_new(o, "fingerprint", json_string(f->v[i].fp));
+		json_array_append_new(exp, o);
 	}
-	bh_audit_close(a);
-	if (err) {
-		fprintf(stderr, "bulkhead inventory: audit log: %s\n",
-			err->msg);
-		bh_error_free(err);
-	}
+	json_object_set_new(rec, "exposed_count",
+			    json_integer((json_int_t)n[BH_INV_EXPOSED]));
+	json_object_set_new(rec, "contained_count",
+			    json_integer((json_int_t)n[BH_INV_CONTAINED]));
+	json_object_set_new(rec, "suppressed_count",
+			    json_integer((json_int_t)n[BH_INV_SUPPRESSED]));
+	json_object_set_new(rec, "exposed", exp);
+	bh_cli_audit_one(state, "inventory", rec);
+	json_decref(rec);
 }
 
 /* ---- the command --------------------------------------------------------- */

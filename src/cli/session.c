@@ -15,6 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "audit/audit.h"
 #include "confine/rootfs.h"
 #include "cli/cli.h"
@@ -745,4 +747,24 @@ void bh_prepared_cleanup(struct bh_prepared *p)
 	free(p->tier_note);
 	explicit_bzero(p->key, sizeof(p->key));
 	memset(p, 0, sizeof(*p));
+}
+
+void bh_cli_audit_one(const char *state_dir, const char *event, void *fields)
+{
+	char sid[40];
+	struct bh_error *err = NULL;
+	struct bh_audit *a = NULL;
+	cleanup_free char *path = bh_xasprintf("%s/audit.jsonl", state_dir);
+	if (bh_session_id_new(sid, sizeof(sid), &err) == 0 &&
+	    bh_audit_open(path, &a, &err) == 0) {
+		json_t *rec = bh_audit_record_new(sid, event);
+		json_object_update(rec, fields);
+		(void)bh_audit_write(a, rec, &err);
+		json_decref(rec);
+	}
+	bh_audit_close(a);
+	if (err) {
+		fprintf(stderr, "bulkhead: audit log: %s\n", err->msg);
+		bh_error_free(err);
+	}
 }

@@ -103,3 +103,10 @@ char *bh_cli_host_home(void);
 /* Loads (creating on first use) the per-user fingerprint key. */
 int bh_load_key(const char *state_dir, unsigned char key[32],
 		struct bh_error **err);
+
+/* Appends one record of event `event` under a new session id of its own
+ * (a decision, an inventory: complete in one record) to STATE/audit.jsonl,
+ * with the fields of `fields` (a json_t object, borrowed).  A log that
+ * cannot be written is reported on stderr, not fatal: the command's own
+ * result stands either way. */
+void bh_cli_audit_one(const char *state_dir, const char *event, void *fields);
