@@ -19,6 +19,11 @@ int bh_rm_rf_at(int dirfd, const char *name);
 /* mkdir -p with mode for each created component.  0 or -errno. */
 int bh_mkdir_p(const char *path, mode_t mode);
 
+/* Writes `text` to an existing file (a /proc or /sys knob) in one write.
+ * 0 or -errno (-EIO for a short write).  No allocation: safe in a
+ * vfork()ed child. */
+int bh_write_knob(const char *path, const char *text);
+
 /* Reads a whole small file (at most max bytes).  Caller frees *out. */
 int bh_read_file(const char *path, size_t max, char **out, size_t *len,
 		 struct bh_error **err);

@@ -41,16 +41,6 @@
 #include "guest/proto.h"
 #include "tier/microvm.h"
 
-static int write_proc(const char *name, const char *text)
-{
-	int fd = open(name, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	ssize_t n = write(fd, text, strlen(text));
-	close(fd);
-	return n == (ssize_t)strlen(text) ? 0 : -1;
-}
-
 /* The flags a read-only remount must keep: in a user namespace those of
  * the original mount are locked and cannot be cleared. */
 static unsigned long kept_flags(const char *path)
@@ -88,12 +78,12 @@ static int host_view(const struct bh_vm_run *r)
 			return -1;
 		snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)uid,
 			 (unsigned)uid);
-		if (write_proc("/proc/self/setgroups", "deny") != 0 ||
-		    write_proc("/proc/self/uid_map", map) != 0)
+		if (bh_write_knob("/proc/self/setgroups", "deny") != 0 ||
+		    bh_write_knob("/proc/self/uid_map", map) != 0)
 			return -1;
 		snprintf(map, sizeof(map), "%u %u 1\n", (unsigned)gid,
 			 (unsigned)gid);
-		if (write_proc("/proc/self/gid_map", map) != 0)
+		if (bh_write_knob("/proc/self/gid_map", map) != 0)
 			return -1;
 	} else if (unshare(CLONE_NEWNS) != 0) {
 		return -1;

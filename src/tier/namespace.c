@@ -42,6 +42,7 @@
 #include "confine/seccomp.h"
 #include "confine/spawn.h"
 #include "net/egress.h"
+#include "core/fsutil.h"
 #include "core/timing.h"
 #include "core/util.h"
 #include "tier/tier.h"
@@ -451,13 +452,7 @@ static int write_file(pid_t pid, const char *name, const char *text)
 {
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, name);
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ssize_t n = write(fd, text, strlen(text));
-	int e = errno;
-	close(fd);
-	return n == (ssize_t)strlen(text) ? 0 : -e;
+	return bh_write_knob(path, text);
 }
 
 static int ns_launch(struct bh_session *s, pid_t *pid,
