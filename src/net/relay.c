@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -100,6 +101,8 @@ static void serve(int lfd, const char *sock_path)
 	close(c);
 }
 
+extern char **environ;
+
 int bh_egress_relay(const char *sock_path, unsigned port, char *const *argv)
 {
 	unsigned bound;
@@ -122,18 +125,27 @@ int bh_egress_relay(const char *sock_path, unsigned port, char *const *argv)
 		sigaddset(&chld, fwd[i]);
 	sigprocmask(SIG_BLOCK, &chld, NULL);
 	int sfd = signalfd(-1, &chld, SFD_CLOEXEC);
-	pid_t cmd = fork();
-	if (cmd == 0) {
-		if (lfd >= 0)
-			close(lfd);
-		sigprocmask(SIG_UNBLOCK, &chld, NULL);
-		execvp(argv[0], argv);
-		int e = errno;
+	/* posix_spawnp: a vfork, which under gVisor's ptrace platform
+	 * saves a whole address-space copy (~10 ms); lfd and sfd are
+	 * close-on-exec, the child starts with no signal blocked. */
+	sigset_t none;
+	sigemptyset(&none);
+	posix_spawnattr_t at;
+	pid_t cmd = -1;
+	int e = posix_spawnattr_init(&at);
+	if (!e)
+		e = posix_spawnattr_setsigmask(&at, &none);
+	if (!e)
+		e = posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK);
+	if (!e)
+		e = posix_spawnp(&cmd, argv[0], NULL, &at, argv, environ);
+	posix_spawnattr_destroy(&at);
+	if (e) {
 		fprintf(stderr, "bulkhead: %s: %s\n", argv[0],
 			e == ENOENT ? "command not found" : strerror(e));
-		_exit(e == ENOENT ? 127 : 126);
+		return e == ENOENT ? 127 : 126;
 	}
-	if (cmd < 0 || sfd < 0)
+	if (sfd < 0)
 		return 125;
 	int status = 0;
 	for (bool done = false; !done;) {
