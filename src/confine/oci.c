@@ -2,6 +2,7 @@
 #include "confine/oci.h"
 
 #include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 
@@ -68,7 +69,11 @@ static bool add_op(json_t *mounts, const struct bh_oci_params *p,
 		/* fallthrough */
 	case BH_MOP_REBIND: {
 		const char *o[] = {"rbind", ro, "nosuid", "nodev", nx, NULL};
-		add_mount(mounts, op->path, "bind", op->path, o);
+		char *src = p->bind_root
+				? bh_xasprintf("%s%s", p->bind_root, op->path)
+				: bh_xstrdup(op->path);
+		add_mount(mounts, op->path, "bind", src, o);
+		free(src);
 		return true;
 	}
 	case BH_MOP_TMPFS: {
@@ -145,7 +150,7 @@ void *bh_oci_spec(const struct bh_oci_params *p, const struct bh_mop **bad)
 		json_array_append_new(ns, json_pack("{s:s}", "type", kinds[i]));
 	return json_pack("{s:s, s:o, s:{s:s, s:b}, s:s, s:o, s:{s:o}}",
 			 "ociVersion", "1.0.2", "process", process, "root",
-			 "path", p->root, "readonly", 1, "hostname",
+			 "path", p->root, "readonly", p->root_writable ? 0 : 1, "hostname",
 			 p->hostname ? p->hostname : "bulkhead", "mounts",
 			 mounts, "linux", "namespaces", ns);
 }

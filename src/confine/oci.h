@@ -23,8 +23,13 @@
 #include "confine/spawn.h"
 
 struct bh_oci_params {
-	const char *root;      /* the root directory (read-only) */
+	const char *root;      /* the root directory */
+	bool root_writable;    /* the Sentry may write through the root:
+				  a tree whose read-only parts are the
+				  host's mount flags (the gvisor tier) */
 	const char *mask_file; /* an empty host file, bound over hidden files */
+	const char *bind_root; /* NULL, or binds are of this tree's path
+				  (bind_root + path), not the host's */
 	const struct bh_mop *ops; /* the planner's mounts, in order */
 	size_t n_ops;
 	char *const *argv;

@@ -659,7 +659,11 @@ static int open_dir_beneath(int rootfd, const char *rel, bool create)
 /* The mount point for op inside the new root, created when missing. */
 static int open_target(int rootfd, const char *path, bool is_dir)
 {
-	cleanup_free char *rel = bh_xstrdup(path + 1);
+	/* No allocation: the gvisor tier builds in a vfork()ed child. */
+	char rel[4096];
+	if (strlen(path + 1) >= sizeof(rel))
+		return -ENAMETOOLONG;
+	strcpy(rel, path + 1);
 	char *slash = strrchr(rel, '/');
 	const char *name = rel;
 	int parent;
@@ -877,6 +881,15 @@ static int do_op(struct bh_mop *op, const struct bh_rootfs_overlay *ov,
 	if (op->kind == BH_MOP_REBIND)
 		dir = true; /* must exist: opened, never created */
 	int target;
+	if (op->point_only) {
+		/* Another layer mounts here (gVisor's Sentry): only the
+		 * mount point, while the skeleton is still writable. */
+		target = open_target(rootfd, op->path, dir);
+		if (target < 0)
+			return target;
+		close(target);
+		return 0;
+	}
 	if (op->kind == BH_MOP_REBIND) {
 		struct bh_open_how how = {
 			.flags = O_PATH | O_CLOEXEC,
@@ -966,8 +979,8 @@ static int do_op(struct bh_mop *op, const struct bh_rootfs_overlay *ov,
 	return r;
 }
 
-int bh_rootfs_build(struct bh_rootfs_plan *p, const char *newroot,
-		    int *failed_op)
+int bh_rootfs_assemble(struct bh_rootfs_plan *p, const char *newroot,
+		       int *failed_op)
 {
 	*failed_op = -1;
 	/* Nothing we mount may propagate back to the host. */
@@ -1033,11 +1046,18 @@ int bh_rootfs_build(struct bh_rootfs_plan *p, const char *newroot,
 		close(devfd);
 	if (r == 0)
 		r = set_attrs(rootfd, true, false, false);
-	if (r == 0 && fchdir(rootfd) != 0)
-		r = -errno;
 	close(rootfd);
+	return r;
+}
+
+int bh_rootfs_build(struct bh_rootfs_plan *p, const char *newroot,
+		    int *failed_op)
+{
+	int r = bh_rootfs_assemble(p, newroot, failed_op);
 	if (r)
 		return r;
+	if (chdir(newroot) != 0)
+		return -errno;
 	if (syscall(SYS_pivot_root, ".", ".") != 0)
 		return -errno;
 	if (umount2(".", MNT_DETACH) != 0)

@@ -46,6 +46,8 @@ struct bh_mop {
 	bool beneath_writable; /* the host path lies below a writable grant:
 				  resolve it without following symlinks */
 	bool pin;          /* REBIND of an ancestor to stop renames */
+	bool point_only;   /* make only the mount point: another layer
+			      (gVisor's Sentry) mounts this one */
 	int srcfd;         /* BIND: O_PATH, opened in the child; -1 */
 };
 
@@ -89,6 +91,15 @@ void bh_rootfs_cleanup_placeholders(struct bh_rootfs_plan *p);
 /* Removes placeholders listed by journals of sessions whose supervisor is
  * gone (a SIGKILL).  Returns how many journals were handled. */
 unsigned bh_rootfs_sweep(const char *journal_dir);
+
+/*
+ * Builds the root under `newroot` (an empty directory) in the current
+ * mount namespace, which must be the caller's own, and leaves it there
+ * read-only at its top: the gvisor tier hands it to runsc as the bundle's
+ * root.  Failure as bh_rootfs_build().
+ */
+int bh_rootfs_assemble(struct bh_rootfs_plan *p, const char *newroot,
+		       int *failed_op);
 
 /*
  * In the sandbox's init, inside the new user+mount namespaces: builds the

@@ -66,14 +66,20 @@ const char *bh_stage_name(enum bh_stage s)
 	return "unknown";
 }
 
-static __attribute__((noreturn)) void child_fail(int fd, enum bh_stage st,
-						 int e)
+static __attribute__((noreturn)) void
+child_fail_at(int fd, enum bh_stage st, int e, int detail)
 {
-	struct bh_spawn_failure f = {.stage = st, .err = e};
+	struct bh_spawn_failure f = {.stage = st, .err = e, .detail = detail};
 	(void)!write(fd, &f, sizeof(f));
 	_exit(st == BH_STAGE_EXEC_NOT_FOUND ? 127
 	      : st == BH_STAGE_EXEC	    ? 126
 					    : 125);
+}
+
+static __attribute__((noreturn)) void child_fail(int fd, enum bh_stage st,
+						 int e)
+{
+	child_fail_at(fd, st, e, -1);
 }
 
 static int drop_caps(int cap_last, bool privileged)
@@ -181,6 +187,12 @@ child_run(const struct bh_child_plan *pl, int efd, pid_t parent)
 		int tr = bh_pty_child_setup(pl->pty);
 		if (tr)
 			child_fail(efd, BH_STAGE_TTY, -tr);
+	}
+	if (pl->pre_exec) {
+		struct bh_spawn_failure pf = {.stage = BH_STAGE_NONE,
+					      .detail = -1};
+		if (pl->pre_exec(pl->pre_exec_arg, &pf) != 0)
+			child_fail_at(efd, pf.stage, pf.err, pf.detail);
 	}
 	if (pl->cwd && chdir(pl->cwd) != 0)
 		child_fail(efd, BH_STAGE_CHDIR, errno);

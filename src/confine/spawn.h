@@ -49,6 +49,12 @@ struct bh_rlimit_set {
 	struct rlimit lim;
 };
 
+struct bh_spawn_failure {
+	enum bh_stage stage;
+	int err;    /* positive errno */
+	int detail; /* stage-specific (the mount operation), or -1/0 */
+};
+
 struct bh_child_plan {
 	char *const *argv;
 	char *const *envp;
@@ -70,13 +76,15 @@ struct bh_child_plan {
 	const struct bh_seccomp_prog *seccomp; /* may be NULL */
 	const struct bh_cgroup *cgroup; /* joined first thing; may be NULL */
 	const struct bh_pty *pty; /* the command's terminal, or NULL */
+	/* Run in the child after it joined its session and terminal, before
+	 * the directory change: the gvisor tier builds runsc's root there.
+	 * Nonzero fails the launch with *f (stage, positive errno, detail)
+	 * as the child's report.  Runs in the caller's memory (vfork):
+	 * system calls only, no allocation. */
+	int (*pre_exec)(void *arg, struct bh_spawn_failure *f);
+	void *pre_exec_arg;
 };
 
-struct bh_spawn_failure {
-	enum bh_stage stage;
-	int err;    /* positive errno */
-	int detail; /* stage-specific (the mount operation), or -1/0 */
-};
 
 /*
  * Forks the child and runs the sequence.  Returns 0 with *pid set once the

@@ -4,14 +4,24 @@
  * space that implements the system calls itself, so the host kernel's
  * attack surface is the Sentry's own narrow seccomp-filtered set, not the
  * command's.  The policy is compiled into an OCI bundle in the session's
- * private run directory (config.json, an empty read-only root and the
- * mounts the rootfs planner chose, runsc's state under --root) and run by
- * `runsc run`.
+ * private run directory (config.json, the root, runsc's state under
+ * --root) and run by `runsc run`.
+ *
+ * The root is built by bulkhead itself, in a mount namespace of the child
+ * that becomes runsc (and, for a caller that is not root, a user namespace
+ * mapping the caller to 0): the rootfs planner's tree of binds, masks and
+ * pins, exactly the namespace tier's, read-only at its top, handed to runsc
+ * as one root that its gofer serves.  Only /proc, /dev and the tmpfs
+ * mounts nothing of the tree lies beneath are the Sentry's own (spec
+ * mounts).  One gofer root instead of a gofer mount per grant is most of
+ * the difference to a plain `runsc do`; and read-only, hidden and
+ * protected paths are the host kernel's mount flags beneath the gofer,
+ * whatever the Sentry believes.
  *
  * Defends against: host kernel bugs reachable through system calls; reads
- * and writes outside the grants (the Sentry's mount table has only them;
- * protected paths are read-only binds, over placeholders made and journaled
- * by the planner when they do not exist); network (--network=none: the
+ * and writes outside the grants (the tree has only them; protected paths
+ * are read-only binds, over placeholders made and journaled by the planner
+ * when they do not exist); network (--network=none: the
  * Sentry's stack has only loopback; --network=none is always passed, as
  * runsc otherwise changes the host's ip_forward and iptables).  Assumes:
  * runsc drops its privileges itself (non-rootless as root, --rootless as a
@@ -24,6 +34,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,6 +76,14 @@ struct gv_state {
 	char port_text[16];
 	json_t *spec; /* config.json, written at launch */
 	int cap_last;
+	/* The tree built in runsc's mount namespace (ops borrowed from
+	 * `rootfs` and init_plan(), owned here only as an array). */
+	struct bh_rootfs_plan tree;
+	char *root;		  /* BUNDLE/root: the tree's mount point */
+	bool userns;		  /* not root: a user namespace first */
+	char uid_map[32], gid_map[32]; /* "0 UID 1" for it */
+	struct bh_rootfs_overlay ov;   /* overlay mode: the layers' paths */
+	const char *ws_upper, *ws_work;
 };
 
 /* runsc in $PATH or the usual places.  Caller frees; NULL when absent. */
@@ -109,6 +128,7 @@ static void runsc_cmd_init(struct runsc_cmd *c, const char *runsc,
 		v[n++] = "--rootless";
 	v[n++] = "--network=none";
 	v[n++] = "--ignore-cgroups";
+	v[n++] = "--file-access=shared";
 	/* The proxy's socket is the one host socket the sandbox needs. */
 	v[n++] = egress ? "--host-uds=open" : "--host-uds=none";
 	c->n = n;
@@ -549,6 +569,18 @@ static void report_gvisor(struct bh_session *s)
 		      "the sandbox ends with the command; runsc, its Sentry "
 		      "and gofer die with the supervisor (parent-death "
 		      "signals)");
+	bh_report_add(r, BH_RC_INFO, BH_ENF_ENFORCED, "root filesystem", NULL,
+		      "bulkhead+gofer",
+		      "built by bulkhead in runsc's own mount namespace (the "
+		      "namespace tier's binds, masks and pins; nothing of it "
+		      "in the host's) and served by runsc's gofer as one "
+		      "root: read-only, hidden and protected paths are the "
+		      "host kernel's mount flags beneath the gofer%s; noexec "
+		      "is the Sentry's own (a bind of the tree where it "
+		      "changes); /proc, /dev, /sys and tmpfs are the Sentry's",
+		      geteuid() == 0 ? ", hidden paths masked whatever their "
+				       "mode (the gofer reads as root)"
+				     : "");
 	bh_report_add(r, BH_RC_INFO, BH_ENF_ENFORCED, "runsc itself", NULL,
 		      "runsc",
 		      "runs with %s, without bulkhead's Landlock or seccomp: "
@@ -582,21 +614,27 @@ static void limit_pids(struct bh_session *s, struct bh_limits *l)
 		      "nothing else does");
 }
 
-/* Device nodes the profile grants are the Sentry's own (bh_oci_spec()
- * never binds host nodes): the planner's words for them are the
- * namespace tier's. */
+/* Device nodes and sysfs entries the profile grants are the Sentry's own
+ * (split_ops() never binds the host's): the planner's words for them are
+ * the namespace tier's. */
 static void amend_dev_report(struct bh_report *r)
 {
 	for (size_t i = 0; i < r->n_items; i++) {
 		struct bh_report_item *it = &r->items[i];
 		const char *sp = strchr(it->rule, ' ');
-		if (!sp || !bh_str_has_prefix(sp + 1, "/dev/") || !it->detail ||
-		    !bh_str_has_prefix(it->detail, "bind-"))
+		if (!sp || !it->detail || !bh_str_has_prefix(it->detail, "bind-"))
+			continue;
+		const char *what = NULL;
+		if (bh_path_is_under(sp + 1, "/dev"))
+			what = "the Sentry's own device, emulated in gVisor (host "
+			       "device nodes are never bound in)";
+		else if (bh_path_is_under(sp + 1, "/sys"))
+			what = "the Sentry's own sysfs, emulated in gVisor: the "
+			       "sandbox's CPUs, not the host's files";
+		if (!what)
 			continue;
 		free(it->detail);
-		it->detail = bh_xstrdup("the Sentry's own device, emulated in "
-					"gVisor (host device nodes are never "
-					"bound in)");
+		it->detail = bh_xstrdup(what);
 	}
 }
 
@@ -662,6 +700,137 @@ static int egress_listen(struct bh_session *s, struct gv_state *k,
 	return bh_session_proxy_unix(s, k->egress_sock, uid, err);
 }
 
+/* ---- the root, built in runsc's mount namespace ------------------------- */
+
+/*
+ * In the child that becomes runsc, before the exec: a mount namespace of
+ * its own (and first a user namespace mapping the caller to 0 when the
+ * caller is not root, so it may mount; runsc --rootless then maps that 0
+ * on into the Sentry's), then the tree under BUNDLE/root.  Nothing leaves
+ * the namespace: it dies with runsc, its gofer and Sentry.
+ */
+static int build_tree(void *arg, struct bh_spawn_failure *f)
+{
+	struct gv_state *k = arg;
+	int r = 0;
+	if (k->userns) {
+		if (unshare(CLONE_NEWUSER | CLONE_NEWNS) != 0)
+			r = -errno;
+		if (!r)
+			r = bh_write_knob("/proc/self/setgroups", "deny");
+		if (!r)
+			r = bh_write_knob("/proc/self/uid_map", k->uid_map);
+		if (!r)
+			r = bh_write_knob("/proc/self/gid_map", k->gid_map);
+		if (r) {
+			f->stage = BH_STAGE_USERNS;
+			f->err = -r;
+			return r;
+		}
+	} else if (unshare(CLONE_NEWNS) != 0) {
+		f->stage = BH_STAGE_MOUNT;
+		f->err = errno;
+		return -errno;
+	}
+	/* The layers are opened here, in this mount namespace (overlayfs
+	 * clones them from there); a copy of the plan holds them, so the
+	 * supervisor's, shared until the exec, never sees these fds. */
+	struct bh_rootfs_plan t = k->tree;
+	if (k->ws_upper) {
+		t.overlay.lower_fd = open(t.overlay.workspace,
+					  O_PATH | O_DIRECTORY | O_CLOEXEC);
+		t.overlay.upper_fd =
+		    open(k->ws_upper,
+			 O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		t.overlay.work_fd =
+		    open(k->ws_work,
+			 O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (t.overlay.lower_fd < 0 || t.overlay.upper_fd < 0 ||
+		    t.overlay.work_fd < 0) {
+			f->stage = BH_STAGE_MOUNT;
+			f->err = errno;
+			return -errno;
+		}
+	}
+	int failed = -1;
+	r = bh_rootfs_assemble(&t, k->root, &failed);
+	if (r) {
+		f->stage = BH_STAGE_MOUNT;
+		f->err = -r;
+		f->detail = failed;
+	}
+	return r;
+}
+
+/* Whether a later operation lies beneath ops[i]'s path (then a Sentry
+ * mount there would hide it, and the host's tree must have it). */
+static bool covers_later(const struct bh_mop *ops, size_t n, size_t i)
+{
+	for (size_t j = i + 1; j < n; j++)
+		if (strcmp(ops[j].path, ops[i].path) != 0 &&
+		    bh_path_is_under(ops[j].path, ops[i].path))
+			return true;
+	return false;
+}
+
+/* Whether the Sentry executes from `path`, given its binds so far: the
+ * deepest one at or above it decides; the root (one gofer mount) does. */
+static bool sentry_noexec(const struct bh_mop *sentry, size_t n,
+			  const char *path)
+{
+	size_t best = 0;
+	bool noexec = false;
+	for (size_t i = 0; i < n; i++)
+		if (sentry[i].kind == BH_MOP_BIND &&
+		    bh_path_is_under(path, sentry[i].path) &&
+		    strlen(sentry[i].path) >= best) {
+			best = strlen(sentry[i].path);
+			noexec = sentry[i].noexec;
+		}
+	return noexec;
+}
+
+/*
+ * Splits the planner's operations.  Into `tree` (built by bulkhead in
+ * runsc's mount namespace) every one, with /proc, /dev and the tmpfs
+ * mounts nothing else lies under left as mount points only: their
+ * filesystems are the Sentry's own, in `sentry`, for the spec.  Binds under
+ * /dev and /sys are dropped: the Sentry has its own devices and sysfs
+ * (runsc mounts /sys itself); host device nodes are never bound in.
+ *
+ * noexec is the one flag the host's mounts cannot carry into gVisor: the
+ * Sentry loads programs by reading them, and checks only its own mounts.
+ * So where a grant's exec flag differs from what the Sentry has there, the
+ * spec gets a bind of the tree's own path (with everything beneath it)
+ * with that flag: a handful of gofer mounts, not one per grant.
+ */
+static void split_ops(const struct bh_mop *ops, size_t n, struct bh_mop *tree,
+		      size_t *n_tree, struct bh_mop *sentry, size_t *n_sentry)
+{
+	*n_tree = *n_sentry = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct bh_mop op = ops[i];
+		bool own = op.kind == BH_MOP_PROC || op.kind == BH_MOP_DEV ||
+			   (op.kind == BH_MOP_TMPFS && !covers_later(ops, n, i));
+		if (op.kind == BH_MOP_BIND &&
+		    (bh_path_is_under(op.path, "/dev") ||
+		     bh_path_is_under(op.path, "/sys")))
+			continue;
+		if (own) {
+			sentry[(*n_sentry)++] = op;
+			op.point_only = true;
+		} else if ((op.kind == BH_MOP_BIND ||
+			    op.kind == BH_MOP_OVERLAY) &&
+			   op.noexec != sentry_noexec(sentry, *n_sentry,
+						      op.path)) {
+			struct bh_mop b = op;
+			b.kind = BH_MOP_BIND;
+			sentry[(*n_sentry)++] = b;
+		}
+		tree[(*n_tree)++] = op;
+	}
+}
+
 /* ---- the tier ------------------------------------------------------------ */
 
 static int gv_prepare(struct bh_session *s, struct bh_error **err)
@@ -696,19 +865,25 @@ static int gv_prepare(struct bh_session *s, struct bh_error **err)
 	    .groups = groups,
 	    .n_groups = ng > 0 ? (size_t)ng : 0,
 	};
-	int r = bh_rootfs_plan(k->plan, jdir, s->session_id, &ids, NULL,
+	/* As root, runsc's gofer serves files with root's access, and only
+	 * the Sentry checks permissions: a hidden path is masked even where
+	 * its mode keeps it from the command, so that a subverted Sentry
+	 * cannot have it served either.  Rootless, the gofer is the caller,
+	 * whose own permissions stand. */
+	const struct bh_rootfs_overlay *ov = NULL;
+	k->ov.lower_fd = k->ov.upper_fd = k->ov.work_fd = -1;
+	if (p->ws_mode == BH_WS_OVERLAY) {
+		k->ov.workspace = s->workspace;
+		k->ws_upper = s->ws_upper;
+		k->ws_work = s->ws_work;
+		ov = &k->ov;
+	}
+	int r = bh_rootfs_plan(k->plan, jdir, s->session_id,
+			       geteuid() == 0 ? NULL : &ids, ov,
 			       s->report, &k->rootfs, err);
 	if (r)
 		return r;
 	amend_dev_report(s->report);
-	if (p->ws_mode == BH_WS_OVERLAY)
-		bh_report_add(s->report, BH_RC_GUARD, BH_ENF_UNSUPPORTED,
-			      "workspace overlay",
-			      p->ws_mode_loc.file ? &p->ws_mode_loc : NULL,
-			      "none",
-			      "the gvisor tier does not keep writes for review "
-			      "yet: they would reach the real tree (use tier "
-			      "namespace)");
 	report_gvisor(s);
 	/* The session cgroup holds memory and cpu for runsc as a whole; pids
 	 * are the Sentry's (limit_pids()).  A shallow copy: only a limit
@@ -737,9 +912,9 @@ static int gv_prepare(struct bh_session *s, struct bh_error **err)
 	r = make_bundle_dirs(k->bundle, err);
 	if (r)
 		return r;
-	cleanup_free char *root = bh_xasprintf("%s/root", k->bundle);
+	k->root = bh_xasprintf("%s/root", k->bundle);
 	cleanup_free char *mask = bh_xasprintf("%s/empty", k->bundle);
-	(void)chmod(root, 0755);
+	(void)chmod(k->root, 0755);
 	size_t n_ops = k->rootfs->n_ops;
 	cleanup_free struct bh_mop *ops = bh_xcalloc(n_ops + 2, sizeof(*ops));
 	memcpy(ops, k->rootfs->ops, n_ops * sizeof(*ops));
@@ -747,11 +922,23 @@ static int gv_prepare(struct bh_session *s, struct bh_error **err)
 	r = init_plan(s, k, ops, &n_ops, &argv, err);
 	if (r)
 		return r;
+	cleanup_free struct bh_mop *own = bh_xcalloc(n_ops, sizeof(*own));
+	/* The Sentry's binds are of the tree, never of the host's paths:
+	 * those would bypass every mask and protected path beneath. */
+	size_t n_own = 0;
+	k->tree.ops = bh_xcalloc(n_ops, sizeof(*k->tree.ops));
+	split_ops(ops, n_ops, k->tree.ops, &k->tree.n_ops, own, &n_own);
+	k->tree.overlay = k->ov;
+	k->userns = geteuid() != 0;
+	snprintf(k->uid_map, sizeof(k->uid_map), "0 %u 1", (unsigned)geteuid());
+	snprintf(k->gid_map, sizeof(k->gid_map), "0 %u 1", (unsigned)getegid());
 	struct bh_oci_params op = {
-	    .root = root,
+	    .root = k->root,
+	    .root_writable = true,
+	    .bind_root = k->root,
 	    .mask_file = mask,
-	    .ops = ops,
-	    .n_ops = n_ops,
+	    .ops = own,
+	    .n_ops = n_own,
 	    .argv = argv,
 	    .envp = s->envp,
 	    .cwd = s->cwd,
@@ -802,6 +989,8 @@ static int gv_launch(struct bh_session *s, pid_t *pid,
 	    .keep_caps = true,
 	    .cgroup = k->limits.cgroup,
 	    .pty = s->pty,
+	    .pre_exec = build_tree,
+	    .pre_exec_arg = k,
 	};
 	r = bh_spawn(&plan, pid, fail, err);
 	free(c.root_flag);
@@ -852,6 +1041,8 @@ static void gv_destroy(struct bh_session *s)
 	free(k->egress_dir);
 	free(k->egress_sock);
 	free(k->self);
+	free(k->tree.ops);
+	free(k->root);
 	json_decref(k->spec);
 	free(k);
 	s->tier_state = NULL;

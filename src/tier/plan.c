@@ -98,7 +98,7 @@ static unsigned startup_ms(enum bh_tier_id t, const struct bh_plan_host *h)
 	case BH_TIER_NAMESPACE:
 		return 10;
 	case BH_TIER_GVISOR:
-		return 250;
+		return 160;
 	case BH_TIER_MICROVM:
 		return h->microvm_emulated ? 8000 : 150;
 	default:

@@ -191,3 +191,38 @@ test_gvisor_sigterm_reaches_the_command() {
 	expect_contains "$out" got-term
 	expect_contains "$out" "status 9"
 }
+
+# noexec is the one mount flag the host's binds cannot carry into gVisor
+# (the Sentry reads programs itself): the session's HOME and TMPDIR are
+# noexec by the policy, the workspace is exec.
+test_gvisor_noexec_where_the_policy_says() {
+	need_gvisor
+	run_bh run -q -t "$TIER" -- sh -c 'cp /bin/true "$HOME/t" && "$HOME/t"; echo "home $?"; cp /bin/true "$TMPDIR/t" && "$TMPDIR/t"; echo "tmpdir $?"; cp /bin/true ./t && ./t; echo "ws $?"'
+	expect_contains "$OUT" "home 126"
+	expect_contains "$OUT" "tmpdir 126"
+	expect_contains "$OUT" "ws 0"
+}
+
+# The root is built in runsc's own mount namespace: while the command
+# runs, the host's mount table has nothing of it, and hidden paths are
+# masked there even when their mode lets anyone read them.
+test_gvisor_root_built_out_of_the_hosts_sight() {
+	need_gvisor
+	echo "$CANARY-hidden" > "$T/ws/notes.secret"
+	chmod 644 "$T/ws/notes.secret"
+	printf 'include default\nhide %s\n' "$T/ws/notes.secret" > "$T/h.profile"
+	marker="bh-gvns-$RANDOM$RANDOM"
+	(bh run -q -p "$T/h.profile" -t "$TIER" -- sh -c "cat notes.secret > seen-$marker; touch started-$marker; sleep 30" >/dev/null 2>&1 &)
+	for _ in $(seq 1 200); do [ -e "$T/ws/started-$marker" ] && break; sleep 0.05; done
+	[ -e "$T/ws/started-$marker" ] || { fail "sandbox never started"; return; }
+	rundir=$(cat "$T"/home/.local/state/bulkhead/journal/*.rundir 2>/dev/null | head -n1)
+	[ -n "$rundir" ] || fail "no journaled private directory"
+	if grep -q " $rundir" /proc/self/mountinfo; then
+		fail "the sandbox's root is mounted in the host's namespace"
+	fi
+	[ -z "$(ls -A "$rundir/gvisor/root" 2>/dev/null)" ] || fail "the root's mount point is not empty on the host"
+	pkill -TERM -f "bulkhead run -q -p $T/h.profile -t $TIER -- sh -c cat notes.secret"
+	for _ in $(seq 1 200); do [ -d "$rundir" ] || break; sleep 0.05; done
+	[ ! -d "$rundir" ] || fail "private directory left after the run: $rundir"
+	expect_not_contains "$(cat "$T/ws/seen-$marker")" "$CANARY"
+}

@@ -116,21 +116,56 @@ TEST(oci_spec_mounts_follow_the_plan)
 	json_decref(spec);
 }
 
+/* A spec of `true` over these operations, nothing else set. */
+static struct bh_oci_params small_params(const char *root,
+					 const struct bh_mop *ops, size_t n)
+{
+	static char *argv[] = {"true", NULL};
+	struct bh_oci_params p = {.root = root,
+				  .mask_file = "/e",
+				  .ops = ops,
+				  .n_ops = n,
+				  .argv = argv,
+				  .envp = argv,
+				  .cwd = "/"};
+	return p;
+}
+
 TEST(oci_spec_refuses_the_overlay_workspace)
 {
 	struct bh_mop ops[] = {
 	    mop(BH_MOP_BIND, "/usr", true, false, true),
 	    mop(BH_MOP_OVERLAY, "/home/u/proj", false, false, true),
 	};
-	char *argv[] = {"true", NULL};
-	struct bh_oci_params p = {.root = "/r",
-				  .mask_file = "/e",
-				  .ops = ops,
-				  .n_ops = 2,
-				  .argv = argv,
-				  .envp = argv,
-				  .cwd = "/"};
+	struct bh_oci_params p = small_params("/r", ops, 2);
 	const struct bh_mop *bad = NULL;
 	CHECK(bh_oci_spec(&p, &bad) == NULL);
 	CHECK(bad == &ops[1]);
+}
+
+/* The gvisor tier's spec: the root is a tree bulkhead built, writable
+ * through (its read-only parts are the host's mount flags), and a bind is
+ * of the tree's own path, never the host's (which would bypass the masks
+ * and protected paths beneath it). */
+TEST(oci_spec_binds_come_from_the_built_tree)
+{
+	struct bh_mop ops[] = {
+	    mop(BH_MOP_BIND, "/etc", true, true, true),
+	    mop(BH_MOP_BIND, "/home/u/.cache/x", false, true, true),
+	};
+	struct bh_oci_params p = small_params("/run/b/root", ops, 2);
+	p.root_writable = true;
+	p.bind_root = "/run/b/root";
+	const struct bh_mop *bad = NULL;
+	json_t *spec = bh_oci_spec(&p, &bad);
+	REQUIRE(spec != NULL);
+	char *m0 = mount_text(spec, 0), *m1 = mount_text(spec, 1);
+	CHECK_STR(m0, "bind /run/b/root/etc->/etc rbind,ro,nosuid,nodev,noexec");
+	CHECK_STR(m1, "bind /run/b/root/home/u/.cache/x->/home/u/.cache/x "
+		      "rbind,rw,nosuid,nodev,noexec");
+	free(m0);
+	free(m1);
+	CHECK(json_is_false(
+	    json_object_get(json_object_get(spec, "root"), "readonly")));
+	json_decref(spec);
 }
