@@ -140,6 +140,11 @@ int bh_egress_relay(const char *sock_path, unsigned port, char *const *argv)
 	if (!e)
 		e = posix_spawnp(&cmd, argv[0], NULL, &at, argv, environ);
 	posix_spawnattr_destroy(&at);
+	if (e == EAGAIN || e == ENOMEM) { /* no process, not an exec error */
+		fprintf(stderr, "bulkhead: cannot start %s: %s\n", argv[0],
+			strerror(e));
+		return 125;
+	}
 	if (e) {
 		fprintf(stderr, "bulkhead: %s: %s\n", argv[0],
 			e == ENOENT ? "command not found" : strerror(e));
