@@ -2,7 +2,6 @@
 #include "confine/oci.h"
 
 #include <jansson.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 
@@ -69,11 +68,8 @@ static bool add_op(json_t *mounts, const struct bh_oci_params *p,
 		/* fallthrough */
 	case BH_MOP_REBIND: {
 		const char *o[] = {"rbind", ro, "nosuid", "nodev", nx, NULL};
-		char *src = p->bind_root
-				? bh_xasprintf("%s%s", p->bind_root, op->path)
-				: bh_xstrdup(op->path);
-		add_mount(mounts, op->path, "bind", src, o);
-		free(src);
+		add_mount(mounts, op->path, "bind",
+			  op->source ? op->source : op->path, o);
 		return true;
 	}
 	case BH_MOP_TMPFS: {

@@ -5,13 +5,13 @@
  * (src/confine/rootfs.h) and the command's process settings into JSON; the
  * tier writes it into the bundle.
  *
- * Every mount is one the planner already decided: granted paths as binds at
- * the same place (read-only unless writable, nosuid and nodev always,
- * noexec unless exec is granted), protected paths and pins as read-only
- * binds over themselves (placeholders for missing ones were made by the
- * planner), hidden paths masked by a read-only empty tmpfs or file, tmpfs
- * and /proc from the runtime.  /dev is the runtime's own: the device nodes
- * a profile grants are not bound from the host.
+ * Every mount is one the caller passes as a planner operation: binds at
+ * the same place (from op->source when set, else the same host path;
+ * read-only unless writable, nosuid and nodev always, noexec unless exec
+ * is granted), masks as a read-only empty tmpfs or file, tmpfs and /proc
+ * from the runtime.  /dev is the runtime's own: device nodes are never
+ * bound from the host.  The gvisor tier passes only what its Sentry must
+ * mount itself (tier/gvisor_root.h); the rest is in the root it built.
  */
 #pragma once
 
@@ -28,8 +28,6 @@ struct bh_oci_params {
 				  a tree whose read-only parts are the
 				  host's mount flags (the gvisor tier) */
 	const char *mask_file; /* an empty host file, bound over hidden files */
-	const char *bind_root; /* NULL, or binds are of this tree's path
-				  (bind_root + path), not the host's */
 	const struct bh_mop *ops; /* the planner's mounts, in order */
 	size_t n_ops;
 	char *const *argv;

@@ -48,6 +48,8 @@ struct bh_mop {
 	bool pin;          /* REBIND of an ancestor to stop renames */
 	bool point_only;   /* make only the mount point: another layer
 			      (gVisor's Sentry) mounts this one */
+	const char *source; /* a runtime's bind (OCI spec): from here, not
+			       from path (the gvisor tier's clones) */
 	int srcfd;         /* BIND: O_PATH, opened in the child; -1 */
 };
 

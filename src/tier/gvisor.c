@@ -11,9 +11,9 @@
  * that becomes runsc (and, for a caller that is not root, a user namespace
  * mapping the caller to 0): the rootfs planner's tree of binds, masks and
  * pins, exactly the namespace tier's, read-only at its top, handed to runsc
- * as one root that its gofer serves.  Only /proc, /dev and the tmpfs
- * mounts nothing of the tree lies beneath are the Sentry's own (spec
- * mounts).  One gofer root instead of a gofer mount per grant is most of
+ * as one root that its gofer serves (tier/gvisor_root.c; the spec keeps
+ * the Sentry's own /proc, /dev and tmpfs, and a bind where noexec
+ * changes).  One gofer root instead of a gofer mount per grant is most of
  * the difference to a plain `runsc do`; and read-only, hidden and
  * protected paths are the host kernel's mount flags beneath the gofer,
  * whatever the Sentry believes.
@@ -34,7 +34,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +54,7 @@
 #include "core/fsutil.h"
 #include "core/timing.h"
 #include "core/util.h"
+#include "tier/gvisor_root.h"
 #include "tier/tier.h"
 
 /* A health probe that has not finished by then has failed: a runsc that
@@ -76,14 +76,10 @@ struct gv_state {
 	char port_text[16];
 	json_t *spec; /* config.json, written at launch */
 	int cap_last;
-	/* The tree built in runsc's mount namespace (ops borrowed from
-	 * `rootfs` and init_plan(), owned here only as an array). */
-	struct bh_rootfs_plan tree;
-	char *root;		  /* BUNDLE/root: the tree's mount point */
-	bool userns;		  /* not root: a user namespace first */
-	char uid_map[32], gid_map[32]; /* "0 UID 1" for it */
-	struct bh_rootfs_overlay ov;   /* overlay mode: the layers' paths */
-	const char *ws_upper, *ws_work;
+	/* The root built in runsc's mount namespace (its ops' paths are
+	 * `rootfs`'s and init_plan()'s). */
+	struct bh_gv_root groot;
+	struct bh_rootfs_overlay ov; /* overlay mode: the lower layer */
 };
 
 /* runsc in $PATH or the usual places.  Caller frees; NULL when absent. */
@@ -159,7 +155,7 @@ static int dump_spec(const char *dir, json_t *spec)
  * empty file bound over hidden files. */
 static int make_bundle_dirs(const char *dir, struct bh_error **err)
 {
-	const char *subs[] = {"", "/root", "/state", "/tmp"};
+	const char *subs[] = {"", "/root", "/binds", "/state", "/tmp"};
 	for (size_t i = 0; i < BH_ARRAY_SIZE(subs); i++) {
 		cleanup_free char *p = bh_xasprintf("%s%s", dir, subs[i]);
 		if (mkdir(p, 0711) != 0 && errno != EEXIST)
@@ -188,10 +184,12 @@ static int write_journal(const char *path, const char *lines)
 
 /* ---- the health probe ---------------------------------------------------- */
 
-/* Runs argv with stdout and stderr into `out`, in its own process group;
+/* Runs argv with stdout and stderr into `out`, in its own process group,
+ * after `root` (when not NULL) is built in the child as for a launch;
  * kills it after timeout_ms.  Returns the wait status, or -ETIMEDOUT. */
 static int run_bounded(const char *const *argv, const char *out,
-		       const char *tmpdir, int timeout_ms)
+		       const char *tmpdir, struct bh_gv_root *root,
+		       int timeout_ms)
 {
 	pid_t pid = fork();
 	if (pid < 0)
@@ -205,6 +203,15 @@ static int run_bounded(const char *const *argv, const char *out,
 		    dup2(fd, 2) < 0)
 			_exit(125);
 		(void)prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+		struct bh_spawn_failure f = {.detail = -1};
+		if (root && bh_gv_root_build(root, &f) != 0) {
+			fprintf(stderr,
+				"bulkhead cannot build the sandbox's root "
+				"(%s, operation %d): %s\n",
+				bh_stage_name(f.stage), f.detail,
+				strerror(f.err));
+			_exit(125);
+		}
 		char *envp[] = {"PATH=/usr/sbin:/usr/bin:/sbin:/bin", NULL,
 				NULL};
 		envp[1] = bh_xasprintf("TMPDIR=%s", tmpdir);
@@ -264,27 +271,30 @@ static int health_run(const char *runsc, const char *journal, char **why)
 	struct bh_error *e = NULL;
 	int r = make_bundle_dirs(dir, &e);
 	cleanup_free char *root = bh_xasprintf("%s/root", dir);
-	static const char *const links[][2] = {
-	    {"usr/bin", "bin"}, {"usr/lib", "lib"}, {"usr/lib64", "lib64"}};
-	for (size_t i = 0; r == 0 && i < BH_ARRAY_SIZE(links); i++) {
-		cleanup_free char *l = bh_xasprintf("%s/%s", root, links[i][1]);
-		if (symlink(links[i][0], l) != 0)
-			r = -errno;
-	}
 	(void)chmod(root, 0755);
-	struct bh_mop usr = {.kind = BH_MOP_BIND,
-			     .path = "/usr",
-			     .ro = true,
-			     .is_dir = true,
-			     .srcfd = -1};
+	/* The launch's way: a tree built in the child's namespaces with the
+	 * programs' directories, the Sentry's /proc and /dev. */
+	struct bh_mop ops[] = {
+	    {.kind = BH_MOP_BIND, .path = "/usr", .ro = true, .is_dir = true},
+	    {.kind = BH_MOP_BIND, .path = "/lib", .ro = true, .is_dir = true},
+	    {.kind = BH_MOP_BIND, .path = "/lib64", .ro = true, .is_dir = true},
+	    {.kind = BH_MOP_PROC, .path = "/proc"},
+	    {.kind = BH_MOP_DEV, .path = "/dev"},
+	};
+	size_t n_ops = BH_ARRAY_SIZE(ops);
+	if (access("/lib64", F_OK) != 0) /* not every host has it */
+		memmove(&ops[2], &ops[3], (--n_ops - 2) * sizeof(ops[0]));
+	struct bh_gv_root groot;
+	bh_gv_root_plan(&groot, dir, ops, n_ops, NULL, NULL, NULL);
 	char *argv[] = {"/usr/bin/true", NULL};
 	char *envp[] = {"PATH=/usr/bin:/bin", NULL};
 	cleanup_free char *mask = bh_xasprintf("%s/empty", dir);
 	struct bh_oci_params op = {
 	    .root = root,
+	    .root_writable = true,
 	    .mask_file = mask,
-	    .ops = &usr,
-	    .n_ops = 1,
+	    .ops = groot.sentry,
+	    .n_ops = groot.n_sentry,
 	    .argv = argv,
 	    .envp = envp,
 	    .cwd = "/",
@@ -300,6 +310,7 @@ static int health_run(const char *runsc, const char *journal, char **why)
 		*why = bh_xasprintf("cannot write a test bundle in %s: %s", dir,
 				    e ? e->msg : strerror(-r));
 		bh_error_free(e);
+		bh_gv_root_free(&groot);
 		(void)bh_rm_rf_at(AT_FDCWD, dir);
 		return r;
 	}
@@ -308,8 +319,9 @@ static int health_run(const char *runsc, const char *journal, char **why)
 	runsc_cmd_init(&c, runsc, dir, cid, false);
 	cleanup_free char *out = bh_xasprintf("%s/out", dir);
 	cleanup_free char *tmp = bh_xasprintf("%s/tmp", dir);
-	int st = run_bounded(c.v, out, tmp, HEALTH_TIMEOUT_MS);
+	int st = run_bounded(c.v, out, tmp, &groot, HEALTH_TIMEOUT_MS);
 	free(c.root_flag);
+	bh_gv_root_free(&groot);
 	if (st == -ETIMEDOUT)
 		*why = bh_xasprintf("runsc cannot start here: `runsc run true` "
 				    "did not finish within %d s",
@@ -700,137 +712,6 @@ static int egress_listen(struct bh_session *s, struct gv_state *k,
 	return bh_session_proxy_unix(s, k->egress_sock, uid, err);
 }
 
-/* ---- the root, built in runsc's mount namespace ------------------------- */
-
-/*
- * In the child that becomes runsc, before the exec: a mount namespace of
- * its own (and first a user namespace mapping the caller to 0 when the
- * caller is not root, so it may mount; runsc --rootless then maps that 0
- * on into the Sentry's), then the tree under BUNDLE/root.  Nothing leaves
- * the namespace: it dies with runsc, its gofer and Sentry.
- */
-static int build_tree(void *arg, struct bh_spawn_failure *f)
-{
-	struct gv_state *k = arg;
-	int r = 0;
-	if (k->userns) {
-		if (unshare(CLONE_NEWUSER | CLONE_NEWNS) != 0)
-			r = -errno;
-		if (!r)
-			r = bh_write_knob("/proc/self/setgroups", "deny");
-		if (!r)
-			r = bh_write_knob("/proc/self/uid_map", k->uid_map);
-		if (!r)
-			r = bh_write_knob("/proc/self/gid_map", k->gid_map);
-		if (r) {
-			f->stage = BH_STAGE_USERNS;
-			f->err = -r;
-			return r;
-		}
-	} else if (unshare(CLONE_NEWNS) != 0) {
-		f->stage = BH_STAGE_MOUNT;
-		f->err = errno;
-		return -errno;
-	}
-	/* The layers are opened here, in this mount namespace (overlayfs
-	 * clones them from there); a copy of the plan holds them, so the
-	 * supervisor's, shared until the exec, never sees these fds. */
-	struct bh_rootfs_plan t = k->tree;
-	if (k->ws_upper) {
-		t.overlay.lower_fd = open(t.overlay.workspace,
-					  O_PATH | O_DIRECTORY | O_CLOEXEC);
-		t.overlay.upper_fd =
-		    open(k->ws_upper,
-			 O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		t.overlay.work_fd =
-		    open(k->ws_work,
-			 O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (t.overlay.lower_fd < 0 || t.overlay.upper_fd < 0 ||
-		    t.overlay.work_fd < 0) {
-			f->stage = BH_STAGE_MOUNT;
-			f->err = errno;
-			return -errno;
-		}
-	}
-	int failed = -1;
-	r = bh_rootfs_assemble(&t, k->root, &failed);
-	if (r) {
-		f->stage = BH_STAGE_MOUNT;
-		f->err = -r;
-		f->detail = failed;
-	}
-	return r;
-}
-
-/* Whether a later operation lies beneath ops[i]'s path (then a Sentry
- * mount there would hide it, and the host's tree must have it). */
-static bool covers_later(const struct bh_mop *ops, size_t n, size_t i)
-{
-	for (size_t j = i + 1; j < n; j++)
-		if (strcmp(ops[j].path, ops[i].path) != 0 &&
-		    bh_path_is_under(ops[j].path, ops[i].path))
-			return true;
-	return false;
-}
-
-/* Whether the Sentry executes from `path`, given its binds so far: the
- * deepest one at or above it decides; the root (one gofer mount) does. */
-static bool sentry_noexec(const struct bh_mop *sentry, size_t n,
-			  const char *path)
-{
-	size_t best = 0;
-	bool noexec = false;
-	for (size_t i = 0; i < n; i++)
-		if (sentry[i].kind == BH_MOP_BIND &&
-		    bh_path_is_under(path, sentry[i].path) &&
-		    strlen(sentry[i].path) >= best) {
-			best = strlen(sentry[i].path);
-			noexec = sentry[i].noexec;
-		}
-	return noexec;
-}
-
-/*
- * Splits the planner's operations.  Into `tree` (built by bulkhead in
- * runsc's mount namespace) every one, with /proc, /dev and the tmpfs
- * mounts nothing else lies under left as mount points only: their
- * filesystems are the Sentry's own, in `sentry`, for the spec.  Binds under
- * /dev and /sys are dropped: the Sentry has its own devices and sysfs
- * (runsc mounts /sys itself); host device nodes are never bound in.
- *
- * noexec is the one flag the host's mounts cannot carry into gVisor: the
- * Sentry loads programs by reading them, and checks only its own mounts.
- * So where a grant's exec flag differs from what the Sentry has there, the
- * spec gets a bind of the tree's own path (with everything beneath it)
- * with that flag: a handful of gofer mounts, not one per grant.
- */
-static void split_ops(const struct bh_mop *ops, size_t n, struct bh_mop *tree,
-		      size_t *n_tree, struct bh_mop *sentry, size_t *n_sentry)
-{
-	*n_tree = *n_sentry = 0;
-	for (size_t i = 0; i < n; i++) {
-		struct bh_mop op = ops[i];
-		bool own = op.kind == BH_MOP_PROC || op.kind == BH_MOP_DEV ||
-			   (op.kind == BH_MOP_TMPFS && !covers_later(ops, n, i));
-		if (op.kind == BH_MOP_BIND &&
-		    (bh_path_is_under(op.path, "/dev") ||
-		     bh_path_is_under(op.path, "/sys")))
-			continue;
-		if (own) {
-			sentry[(*n_sentry)++] = op;
-			op.point_only = true;
-		} else if ((op.kind == BH_MOP_BIND ||
-			    op.kind == BH_MOP_OVERLAY) &&
-			   op.noexec != sentry_noexec(sentry, *n_sentry,
-						      op.path)) {
-			struct bh_mop b = op;
-			b.kind = BH_MOP_BIND;
-			sentry[(*n_sentry)++] = b;
-		}
-		tree[(*n_tree)++] = op;
-	}
-}
-
 /* ---- the tier ------------------------------------------------------------ */
 
 static int gv_prepare(struct bh_session *s, struct bh_error **err)
@@ -874,8 +755,6 @@ static int gv_prepare(struct bh_session *s, struct bh_error **err)
 	k->ov.lower_fd = k->ov.upper_fd = k->ov.work_fd = -1;
 	if (p->ws_mode == BH_WS_OVERLAY) {
 		k->ov.workspace = s->workspace;
-		k->ws_upper = s->ws_upper;
-		k->ws_work = s->ws_work;
 		ov = &k->ov;
 	}
 	int r = bh_rootfs_plan(k->plan, jdir, s->session_id,
@@ -912,9 +791,9 @@ static int gv_prepare(struct bh_session *s, struct bh_error **err)
 	r = make_bundle_dirs(k->bundle, err);
 	if (r)
 		return r;
-	k->root = bh_xasprintf("%s/root", k->bundle);
+	cleanup_free char *root = bh_xasprintf("%s/root", k->bundle);
 	cleanup_free char *mask = bh_xasprintf("%s/empty", k->bundle);
-	(void)chmod(k->root, 0755);
+	(void)chmod(root, 0755);
 	size_t n_ops = k->rootfs->n_ops;
 	cleanup_free struct bh_mop *ops = bh_xcalloc(n_ops + 2, sizeof(*ops));
 	memcpy(ops, k->rootfs->ops, n_ops * sizeof(*ops));
@@ -922,23 +801,14 @@ static int gv_prepare(struct bh_session *s, struct bh_error **err)
 	r = init_plan(s, k, ops, &n_ops, &argv, err);
 	if (r)
 		return r;
-	cleanup_free struct bh_mop *own = bh_xcalloc(n_ops, sizeof(*own));
-	/* The Sentry's binds are of the tree, never of the host's paths:
-	 * those would bypass every mask and protected path beneath. */
-	size_t n_own = 0;
-	k->tree.ops = bh_xcalloc(n_ops, sizeof(*k->tree.ops));
-	split_ops(ops, n_ops, k->tree.ops, &k->tree.n_ops, own, &n_own);
-	k->tree.overlay = k->ov;
-	k->userns = geteuid() != 0;
-	snprintf(k->uid_map, sizeof(k->uid_map), "0 %u 1", (unsigned)geteuid());
-	snprintf(k->gid_map, sizeof(k->gid_map), "0 %u 1", (unsigned)getegid());
+	bh_gv_root_plan(&k->groot, k->bundle, ops, n_ops, ov, s->ws_upper,
+			s->ws_work);
 	struct bh_oci_params op = {
-	    .root = k->root,
+	    .root = root,
 	    .root_writable = true,
-	    .bind_root = k->root,
 	    .mask_file = mask,
-	    .ops = own,
-	    .n_ops = n_own,
+	    .ops = k->groot.sentry,
+	    .n_ops = k->groot.n_sentry,
 	    .argv = argv,
 	    .envp = s->envp,
 	    .cwd = s->cwd,
@@ -989,8 +859,8 @@ static int gv_launch(struct bh_session *s, pid_t *pid,
 	    .keep_caps = true,
 	    .cgroup = k->limits.cgroup,
 	    .pty = s->pty,
-	    .pre_exec = build_tree,
-	    .pre_exec_arg = k,
+	    .pre_exec = bh_gv_root_build,
+	    .pre_exec_arg = &k->groot,
 	};
 	r = bh_spawn(&plan, pid, fail, err);
 	free(c.root_flag);
@@ -1012,7 +882,7 @@ static bool gv_forward_signal(struct bh_session *s, int sig)
 	const char *sub[] = {"kill", k->cid, num, NULL};
 	runsc_cmd_sub(&c, sub);
 	cleanup_free char *tmp = bh_xasprintf("%s/tmp", k->bundle);
-	int st = run_bounded(c.v, "/dev/null", tmp, 5000);
+	int st = run_bounded(c.v, "/dev/null", tmp, NULL, 5000);
 	free(c.root_flag);
 	return st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0;
 }
@@ -1041,8 +911,7 @@ static void gv_destroy(struct bh_session *s)
 	free(k->egress_dir);
 	free(k->egress_sock);
 	free(k->self);
-	free(k->tree.ops);
-	free(k->root);
+	bh_gv_root_free(&k->groot);
 	json_decref(k->spec);
 	free(k);
 	s->tier_state = NULL;

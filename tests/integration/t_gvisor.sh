@@ -226,3 +226,17 @@ test_gvisor_root_built_out_of_the_hosts_sight() {
 	[ ! -d "$rundir" ] || fail "private directory left after the run: $rundir"
 	expect_not_contains "$(cat "$T/ws/seen-$marker")" "$CANARY"
 }
+
+# A write grant inside a read grant of another exec flag: the Sentry's bind
+# for the read grant must not make the write grant read-only.
+test_gvisor_write_grant_inside_a_read_grant() {
+	need_gvisor
+	mkdir -p "$T/ws/ro/rw"
+	chown -R "$SBX_UID:$SBX_UID" "$T/ws/ro"
+	printf 'include default\nread %s\nwrite %s\n' "$T/ws/ro" "$T/ws/ro/rw" > "$T/rw.profile"
+	run_bh run -q -p "$T/rw.profile" -t "$TIER" -- sh -c "echo in > $T/ws/ro/rw/f && echo WROTE-INNER; echo out > $T/ws/ro/g && echo WROTE-OUTER"
+	expect_contains "$OUT" WROTE-INNER
+	expect_not_contains "$OUT" WROTE-OUTER
+	expect_eq "$(cat "$T/ws/ro/rw/f" 2>/dev/null)" in "file in the inner write grant"
+	[ ! -e "$T/ws/ro/g" ] || fail "wrote into the read grant"
+}

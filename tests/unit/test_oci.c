@@ -144,24 +144,25 @@ TEST(oci_spec_refuses_the_overlay_workspace)
 }
 
 /* The gvisor tier's spec: the root is a tree bulkhead built, writable
- * through (its read-only parts are the host's mount flags), and a bind is
- * of the tree's own path, never the host's (which would bypass the masks
- * and protected paths beneath it). */
+ * through (its read-only parts are the host's mount flags), and a bind
+ * names its source (a clone of the tree's subtree), never the host's path
+ * (which would bypass the masks and protected paths beneath it). */
 TEST(oci_spec_binds_come_from_the_built_tree)
 {
 	struct bh_mop ops[] = {
 	    mop(BH_MOP_BIND, "/etc", true, true, true),
 	    mop(BH_MOP_BIND, "/home/u/.cache/x", false, true, true),
 	};
+	ops[0].source = "/run/b/binds/0";
+	ops[1].source = "/run/b/binds/1";
 	struct bh_oci_params p = small_params("/run/b/root", ops, 2);
 	p.root_writable = true;
-	p.bind_root = "/run/b/root";
 	const struct bh_mop *bad = NULL;
 	json_t *spec = bh_oci_spec(&p, &bad);
 	REQUIRE(spec != NULL);
 	char *m0 = mount_text(spec, 0), *m1 = mount_text(spec, 1);
-	CHECK_STR(m0, "bind /run/b/root/etc->/etc rbind,ro,nosuid,nodev,noexec");
-	CHECK_STR(m1, "bind /run/b/root/home/u/.cache/x->/home/u/.cache/x "
+	CHECK_STR(m0, "bind /run/b/binds/0->/etc rbind,ro,nosuid,nodev,noexec");
+	CHECK_STR(m1, "bind /run/b/binds/1->/home/u/.cache/x "
 		      "rbind,rw,nosuid,nodev,noexec");
 	free(m0);
 	free(m1);
