@@ -581,7 +581,7 @@ static size_t format_pid(char *buf, pid_t pid)
 	return k;
 }
 
-int bh_cgroup_add(const struct bh_cgroup *cg, pid_t pid)
+static int add_to(const struct bh_cgroup *cg, pid_t pid, bool with_v2)
 {
 	char buf[16];
 	size_t len = format_pid(buf, pid);
@@ -589,8 +589,10 @@ int bh_cgroup_add(const struct bh_cgroup *cg, pid_t pid)
 	if (!cg || cg->removed)
 		return -EINVAL;
 	const struct bh_cgfs_dir *dirs[1 + BH_CG__COUNT] = {
-	    &cg->v2, &cg->v1[0], &cg->v1[1], &cg->v1[2]};
+	    with_v2 ? &cg->v2 : NULL, &cg->v1[0], &cg->v1[1], &cg->v1[2]};
 	for (size_t i = 0; i < BH_ARRAY_SIZE(dirs); i++) {
+		if (!dirs[i])
+			continue;
 		if (dirs[i]->procs_fd < 0)
 			continue;
 		ssize_t w = write(dirs[i]->procs_fd, buf, len);
@@ -598,6 +600,16 @@ int bh_cgroup_add(const struct bh_cgroup *cg, pid_t pid)
 			first = w < 0 ? -errno : -EIO;
 	}
 	return first;
+}
+
+int bh_cgroup_add(const struct bh_cgroup *cg, pid_t pid)
+{
+	return add_to(cg, pid, true);
+}
+
+int bh_cgroup_add_v1(const struct bh_cgroup *cg, pid_t pid)
+{
+	return add_to(cg, pid, false);
 }
 
 unsigned bh_cgroup_kill(struct bh_cgroup *cg)

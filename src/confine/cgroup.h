@@ -88,6 +88,10 @@ int bh_cgroup_fd(const struct bh_cgroup *cg);
  */
 int bh_cgroup_add(const struct bh_cgroup *cg, pid_t pid);
 
+/* The same for the v1 hierarchies only: for a process that was created in
+ * the v2 cgroup (bh_clone_into()).  0 when there are none. */
+int bh_cgroup_add_v1(const struct bh_cgroup *cg, pid_t pid);
+
 /* Kills every process in the cgroup (and any cgroup below it) and waits
  * until it is empty (bounded: 5 s); returns how many were killed. */
 unsigned bh_cgroup_kill(struct bh_cgroup *cg);

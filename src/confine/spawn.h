@@ -79,7 +79,7 @@ struct bh_child_plan {
 	/* Run in the child after it joined its session and terminal, before
 	 * the directory change: the gvisor tier builds runsc's root there.
 	 * Nonzero fails the launch with *f (stage, positive errno, detail)
-	 * as the child's report.  Runs in the caller's memory (vfork):
+	 * as the child's report.  May run in the caller's memory (vfork):
 	 * system calls only, no allocation. */
 	int (*pre_exec)(void *arg, struct bh_spawn_failure *f);
 	void *pre_exec_arg;
@@ -103,6 +103,16 @@ int bh_spawn(const struct bh_child_plan *plan, pid_t *pid,
  * Returns the child's pid or -errno.  For a tier's own init process.
  */
 pid_t bh_spawn_async(const struct bh_child_plan *plan, int efd);
+
+/*
+ * A fork (clone with `flags`, e.g. namespaces) whose child starts in the
+ * session's v2 cgroup when cg has one (clone3 with CLONE_INTO_CGROUP), so
+ * that nobody has to move it there; *in_v2 says whether that happened (then
+ * only the v1 hierarchies are left: bh_cgroup_add_v1()).  Returns the pid,
+ * 0 in the child, or -errno.
+ */
+pid_t bh_clone_into(const struct bh_cgroup *cg, unsigned long flags,
+		    bool *in_v2);
 
 /* The highest capability number of this kernel
  * (/proc/sys/kernel/cap_last_cap), 63 when unknown. */

@@ -477,10 +477,12 @@ static int ns_launch(struct bh_session *s, pid_t *pid,
 		return bh_error_sys(err, errno, "socketpair");
 	pid_t supervisor = getpid();
 	bh_tmark("clone");
-	pid_t child = (pid_t)syscall(SYS_clone, NS_FLAGS | SIGCHLD, NULL, NULL,
-				     NULL, 0);
+	/* Created in the session's v2 cgroup when there is one (no move,
+	 * no RCU grace period for the cgroup core's write lock). */
+	bool in_v2 = false;
+	pid_t child = bh_clone_into(k->limits.cgroup, NS_FLAGS, &in_v2);
 	if (child < 0) {
-		int e = errno;
+		int e = -child;
 		close(ep[0]), close(ep[1]), close(gp[0]), close(gp[1]);
 		close(sp[0]), close(sp[1]);
 		return bh_error_sys(err, e, "creating the namespaces");
@@ -520,9 +522,11 @@ static int ns_launch(struct bh_session *s, pid_t *pid,
 		fail->detail = -1;
 		return r;
 	}
-	/* Into the session cgroup (every hierarchy) while init waits. */
+	/* Into the session cgroup (every hierarchy it is not in yet) while
+	 * init waits. */
 	if (k->limits.cgroup) {
-		int cr = bh_cgroup_add(k->limits.cgroup, child);
+		int cr = in_v2 ? bh_cgroup_add_v1(k->limits.cgroup, child)
+			       : bh_cgroup_add(k->limits.cgroup, child);
 		if (cr) {
 			kill(child, SIGKILL);
 			close(gp[1]);
