@@ -12,11 +12,11 @@
  * mapping the caller to 0): the rootfs planner's tree of binds, masks and
  * pins, exactly the namespace tier's, read-only at its top, handed to runsc
  * as one root that its gofer serves (tier/gvisor_root.c; the spec keeps
- * the Sentry's own /proc, /dev and tmpfs, and a bind where noexec
- * changes).  One gofer root instead of a gofer mount per grant is most of
- * the difference to a plain `runsc do`; and read-only, hidden and
- * protected paths are the host kernel's mount flags beneath the gofer,
- * whatever the Sentry believes.
+ * the Sentry's own /proc, /dev and tmpfs, and binds where noexec changes
+ * or a writable grant begins).  One gofer root instead of a gofer mount
+ * per grant is most of the difference to a plain `runsc do`; and
+ * read-only, hidden and protected paths are the host kernel's mount flags
+ * beneath the gofer, whatever the Sentry believes.
  *
  * Defends against: host kernel bugs reachable through system calls; reads
  * and writes outside the grants (the tree has only them; protected paths
@@ -124,7 +124,6 @@ static void runsc_cmd_init(struct runsc_cmd *c, const char *runsc,
 		v[n++] = "--rootless";
 	v[n++] = "--network=none";
 	v[n++] = "--ignore-cgroups";
-	v[n++] = "--file-access=shared";
 	/* The proxy's socket is the one host socket the sandbox needs. */
 	v[n++] = egress ? "--host-uds=open" : "--host-uds=none";
 	c->n = n;
@@ -589,7 +588,9 @@ static void report_gvisor(struct bh_session *s)
 		      "root: read-only, hidden and protected paths are the "
 		      "host kernel's mount flags beneath the gofer%s; noexec "
 		      "is the Sentry's own (a bind of the tree where it "
-		      "changes); /proc, /dev, /sys and tmpfs are the Sentry's",
+		      "changes; writable grants are binds with shared file "
+		      "access, so host edits are seen); /proc, /dev, /sys and "
+		      "tmpfs are the Sentry's",
 		      geteuid() == 0 ? ", hidden paths masked whatever their "
 				       "mode (the gofer reads as root)"
 				     : "");

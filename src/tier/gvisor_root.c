@@ -38,31 +38,44 @@ static bool covers_later(const struct bh_mop *ops, size_t n, size_t i)
 	return false;
 }
 
-/* Whether the Sentry executes from `path`, given its binds so far: the
- * deepest one at or above it decides; the root (one gofer mount) does. */
-static bool sentry_noexec(const struct bh_mop *sentry, size_t n,
-			  const char *path)
+/* The Sentry's bind at or above `path`, given its binds so far (the
+ * deepest decides), or NULL: then the root (one gofer mount) serves it. */
+static const struct bh_mop *sentry_bind_over(const struct bh_mop *sentry,
+					     size_t n, const char *path)
 {
-	size_t best = 0;
-	bool noexec = false;
+	const struct bh_mop *best = NULL;
 	for (size_t i = 0; i < n; i++)
 		if (sentry[i].kind == BH_MOP_BIND &&
 		    bh_path_is_under(path, sentry[i].path) &&
-		    strlen(sentry[i].path) >= best) {
-			best = strlen(sentry[i].path);
-			noexec = sentry[i].noexec;
-		}
-	return noexec;
+		    (!best || strlen(sentry[i].path) >= strlen(best->path)))
+			best = &sentry[i];
+	return best;
+}
+
+/* Whether a grant needs a Sentry bind of its own: where the exec flag
+ * changes (the Sentry checks noexec only on its own mounts), and for a
+ * writable grant not yet under one.  The root is served with runsc's
+ * default exclusive file access (cached, fast for /usr and the like),
+ * its binds with shared access: what the sandbox may write, the host's
+ * user may be editing at the same time, and must be seen fresh. */
+static bool needs_bind(const struct bh_mop *sentry, size_t n,
+		       const struct bh_mop *op)
+{
+	if (op->kind != BH_MOP_BIND && op->kind != BH_MOP_OVERLAY)
+		return false;
+	const struct bh_mop *over = sentry_bind_over(sentry, n, op->path);
+	if (op->noexec != (over ? over->noexec : false))
+		return true;
+	return !op->ro && !over;
 }
 
 /*
  * Every op goes into the tree, except the dropped ones; /proc, /dev and
  * the tmpfs mounts nothing made lies under stay mount points only there:
- * their filesystems are the Sentry's own.  Where a grant's exec flag
- * differs from what the Sentry has above it, the Sentry gets a bind of
- * the grant's subtree with that flag, read-write in the Sentry (what is
- * read-only is so on the host, beneath the gofer; a read-only Sentry bind
- * would also freeze a writable grant inside it).
+ * their filesystems are the Sentry's own.  Where needs_bind() says so, the
+ * Sentry gets a bind of the grant's subtree with its exec flag, read-write
+ * in the Sentry (what is read-only is so on the host, beneath the gofer;
+ * a read-only Sentry bind would also freeze a writable grant inside it).
  */
 void bh_gv_root_plan(struct bh_gv_root *g, const char *bundle,
 		     const struct bh_mop *ops, size_t n,
@@ -93,10 +106,7 @@ void bh_gv_root_plan(struct bh_gv_root *g, const char *bundle,
 		if (own) {
 			g->sentry[g->n_sentry++] = op;
 			op.point_only = true;
-		} else if ((op.kind == BH_MOP_BIND ||
-			    op.kind == BH_MOP_OVERLAY) &&
-			   op.noexec != sentry_noexec(g->sentry, g->n_sentry,
-						      op.path)) {
+		} else if (needs_bind(g->sentry, g->n_sentry, &op)) {
 			struct bh_mop b = op;
 			b.kind = BH_MOP_BIND;
 			b.ro = false;

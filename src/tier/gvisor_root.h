@@ -6,7 +6,9 @@
  * root its gofer serves.  The spec keeps only what the Sentry must do
  * itself: its own /proc, /dev and tmpfs mounts, and a bind wherever the
  * noexec flag changes (the Sentry loads programs by reading them and
- * checks noexec only on its own mounts).  Those binds are clones of the
+ * checks noexec only on its own mounts) or a writable grant begins (binds
+ * get shared file access: host edits are seen; the root is cached).
+ * Those binds are clones of the
  * tree's own subtrees, moved under BUNDLE/binds on a tmpfs of this mount
  * namespace, so runsc resolves no path through a granted (possibly
  * writable) directory.
