@@ -20,7 +20,11 @@ REAL="sh -c 'ls /usr/bin | wc -l; grep -c : /etc/passwd'"
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 mkdir -p bench/results
 json=bench/results/tiers-$stamp.json
-runsc_do=(-n "plain runsc --rootless --network=none do: true" "runsc --rootless --network=none do $TRUE")
+# Like for like: bulkhead as root runs runsc as root, as a user rootless.
+rootless=--rootless
+[ "$(id -u)" = 0 ] && rootless=
+runsc_do=(-n "plain runsc $rootless${rootless:+ }--network=none do: true" "runsc $rootless${rootless:+ }--network=none do $TRUE"
+	-n "plain runsc $rootless${rootless:+ }--network=none do: real" "runsc $rootless${rootless:+ }--network=none do $REAL")
 command -v runsc >/dev/null || runsc_do=()
 (cd "$WS/ws" && HOME=$WS/home hyperfine -N -i --warmup 1 --runs "$RUNS" \
 	--export-json "$ROOT/$json" \
