@@ -178,12 +178,14 @@ child_run(const struct bh_child_plan *pl, int efd, pid_t parent,
 	if (getppid() != parent)
 		child_fail(efd, BH_STAGE_PDEATHSIG, ESRCH);
 
-	sigset_t none;
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
+	/* Default dispositions first, then unblock: no handler of the
+	 * supervisor's may run in the child. */
 	for (int s = 1; s < NSIG; s++)
 		if (s != SIGKILL && s != SIGSTOP)
 			signal(s, SIG_DFL);
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 
 	if (setsid() < 0)
 		child_fail(efd, BH_STAGE_SETSID, errno);
@@ -259,46 +261,70 @@ static int child_entry(void *arg)
 	child_run(a->plan, a->efd, a->parent, a->in_v2);
 }
 
+/*
+ * A fork (clone3 with `flags`) whose child starts in the v2 cgroup cgfd.
+ * The pid, 0 in the child, -errno on a failure the caller must report
+ * (EAGAIN or ENOMEM from the cgroup's own limits: a retry outside it would
+ * dodge them), or -ENOSYS when clone3 cannot do it here (no clone3, a
+ * seccomp filter refusing it, a cgroup that cannot take a process
+ * directly): then the caller forks its usual way and joins afterwards.
+ */
+static pid_t clone3_into(int cgfd, unsigned long flags)
+{
+	static bool unavailable; /* remembered: no failed call each time */
+	if (cgfd < 0 || unavailable)
+		return -ENOSYS;
+	struct clone_args ca = {
+	    .flags = flags | CLONE_INTO_CGROUP,
+	    .exit_signal = SIGCHLD,
+	    .cgroup = (unsigned long long)cgfd,
+	};
+	long pid = syscall(SYS_clone3, &ca, sizeof(ca));
+	if (pid >= 0)
+		return (pid_t)pid;
+	switch (errno) {
+	case ENOSYS:
+	case E2BIG:
+	case EPERM:
+		unavailable = true;
+		return -ENOSYS;
+	case EINVAL:
+	case EBUSY:
+	case EOPNOTSUPP:
+		return -ENOSYS;
+	default:
+		return -errno;
+	}
+}
+
 pid_t bh_clone_into(const struct bh_cgroup *cg, unsigned long flags,
 		    bool *in_v2)
 {
-	*in_v2 = false;
-	int fd = bh_cgroup_fd(cg);
-	if (fd >= 0) {
-		struct clone_args ca = {
-		    .flags = flags | CLONE_INTO_CGROUP,
-		    .exit_signal = SIGCHLD,
-		    .cgroup = (unsigned long long)fd,
-		};
-		long pid = syscall(SYS_clone3, &ca, sizeof(ca));
-		if (pid >= 0) {
-			*in_v2 = true;
-			return (pid_t)pid;
-		}
-		/* An older kernel, or a cgroup that cannot take the process
-		 * directly (EBUSY: controllers enabled below it): the
-		 * caller joins it after the fork, as before. */
-	}
-	long pid = syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, 0);
-	return pid < 0 ? -errno : (pid_t)pid;
+	pid_t pid = clone3_into(bh_cgroup_fd(cg), flags);
+	*in_v2 = pid >= 0;
+	if (pid != -ENOSYS)
+		return pid;
+	long p = syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, 0);
+	return p < 0 ? -errno : (pid_t)p;
 }
 
 /*
- * Starts the child sharing our memory until it execs (CLONE_VM |
- * CLONE_VFORK, what posix_spawn does): no page tables to copy, which is
- * most of a fork's cost for a supervisor with a heap.  Safe because the
- * child only makes system calls and writes its own stack, and we are
- * suspended until it has exec'd or exited.
+ * Starts the child.  When the session has a v2 cgroup, the child is
+ * created in it (clone3 CLONE_INTO_CGROUP): joining it after the fork
+ * takes the cgroup core's write lock, whose first taker waits for an RCU
+ * grace period (5-15 ms here).  That child is a copy of our memory, not a
+ * vfork: clone3() gives no way to run a function on a stack of its own.
+ * Otherwise it shares our memory until it execs (CLONE_VM | CLONE_VFORK,
+ * what posix_spawn does): no page tables to copy, which is most of a
+ * fork's cost for a supervisor with a heap.  Either is safe because the
+ * child only makes system calls and writes its own stack, and we wait
+ * until it has exec'd or exited.
  */
 static pid_t spawn_child(struct child_args *a)
 {
-	/* Created in the session's v2 cgroup when there is one: joining it
-	 * after the fork takes the cgroup core's write lock, an RCU grace
-	 * period (5-10 ms here) that clone3(CLONE_INTO_CGROUP) does not pay.
-	 * A copy of our memory then, not a vfork: clone3() gives no way to
-	 * run a function on a stack of its own. */
-	if (bh_cgroup_fd(a->plan->cgroup) >= 0) {
-		pid_t pid = bh_clone_into(a->plan->cgroup, 0, &a->in_v2);
+	pid_t pid = clone3_into(bh_cgroup_fd(a->plan->cgroup), 0);
+	if (pid != -ENOSYS) {
+		a->in_v2 = pid >= 0;
 		if (pid == 0)
 			child_entry(a);
 		return pid;
@@ -308,8 +334,8 @@ static pid_t spawn_child(struct child_args *a)
 			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
 	if (stack == MAP_FAILED)
 		return -errno;
-	pid_t pid = clone(child_entry, stack + sz,
-			  CLONE_VM | CLONE_VFORK | SIGCHLD, (void *)a);
+	pid = clone(child_entry, stack + sz, CLONE_VM | CLONE_VFORK | SIGCHLD,
+		    (void *)a);
 	int e = errno;
 	munmap(stack, sz);
 	return pid < 0 ? -e : pid;
