@@ -52,12 +52,23 @@ static const struct bh_mop *sentry_bind_over(const struct bh_mop *sentry,
 	return best;
 }
 
+/* Whether only root can change what is at path (owned by root, not
+ * writable by group or others): /usr, /etc and the like. */
+static bool root_only(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && st.st_uid == 0 &&
+	       !(st.st_mode & (S_IWGRP | S_IWOTH));
+}
+
 /* Whether a grant needs a Sentry bind of its own: where the exec flag
  * changes (the Sentry checks noexec only on its own mounts), and for a
- * writable grant not yet under one.  The root is served with runsc's
- * default exclusive file access (cached, fast for /usr and the like),
- * its binds with shared access: what the sandbox may write, the host's
- * user may be editing at the same time, and must be seen fresh. */
+ * grant not yet under one that the sandbox may write or a user may
+ * change on the host while the command runs.  The root is served with
+ * runsc's default exclusive file access (cached: fast for /usr and the
+ * like, and what only root changes is taken as fixed for a session), its
+ * binds with shared access: an edit in the user's editor is seen at
+ * once. */
 static bool needs_bind(const struct bh_mop *sentry, size_t n,
 		       const struct bh_mop *op)
 {
@@ -66,7 +77,7 @@ static bool needs_bind(const struct bh_mop *sentry, size_t n,
 	const struct bh_mop *over = sentry_bind_over(sentry, n, op->path);
 	if (op->noexec != (over ? over->noexec : false))
 		return true;
-	return !op->ro && !over;
+	return !over && (!op->ro || !root_only(op->path));
 }
 
 /*
@@ -237,9 +248,9 @@ static int clone_binds(const struct bh_gv_root *g, struct bh_spawn_failure *f)
 }
 
 /*
- * Runs in the caller's memory until the exec: the plan is copied to the
- * stack, and the descriptors bh_rootfs_assemble() records in the shared
- * ops are reset before returning, so the supervisor's copy never holds
+ * May run in the caller's memory until the exec (a vfork): the plan is
+ * copied to the stack, and the descriptors bh_rootfs_assemble() records in
+ * the ops are reset before returning, so the supervisor's copy never holds
  * this child's descriptor numbers.
  */
 int bh_gv_root_build(void *arg, struct bh_spawn_failure *f)

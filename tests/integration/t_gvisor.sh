@@ -241,24 +241,29 @@ test_gvisor_write_grant_inside_a_read_grant() {
 	[ ! -e "$T/ws/ro/g" ] || fail "wrote into the read grant"
 }
 
-# What the sandbox may write, the user may be editing on the host at the
-# same time: the workspace is served fresh (shared file access), not from
-# the Sentry's cache.
+# What the sandbox may write, or a user may change on the host while the
+# command runs (the workspace, a read-only tools directory that is not
+# root's), is served fresh (shared file access), not from the Sentry's
+# cache of the root.
 test_gvisor_sees_host_edits_in_the_workspace() {
 	need_gvisor
 	echo before > "$T/ws/shared.txt"
 	chmod 666 "$T/ws/shared.txt"
+	mkdir -p "$T/tools" && chown "$SBX_UID:$SBX_UID" "$T/tools"
+	printf 'include default\nexec %s\n' "$T/tools" > "$T/tools.profile"
 	marker="bh-gvedit-$RANDOM$RANDOM"
-	(bh run -q -t "$TIER" -- sh -c "cat shared.txt; ls >/dev/null; touch started-$marker; i=0; while [ ! -e go-$marker ] && [ \$i -lt 100 ]; do sleep 0.1; i=\$((i+1)); done; cat shared.txt; ls" >"$T/edit.out" 2>&1; echo "status $?" >>"$T/edit.out") &
+	(bh run -q -p "$T/tools.profile" -t "$TIER" -- sh -c "cat shared.txt; (cd $T/tools && ls); touch started-$marker; i=0; while [ ! -e go-$marker ] && [ \$i -lt 100 ]; do sleep 0.1; i=\$((i+1)); done; cat shared.txt; ls; cd $T/tools && ls" >"$T/edit.out" 2>&1; echo "status $?" >>"$T/edit.out") &
 	for _ in $(seq 1 200); do [ -e "$T/ws/started-$marker" ] && break; sleep 0.05; done
 	[ -e "$T/ws/started-$marker" ] || { fail "sandbox never started"; return; }
 	echo after-edit > "$T/ws/shared.txt"
 	echo new > "$T/ws/added-$marker"
+	echo tool > "$T/tools/tool-$marker"
 	touch "$T/ws/go-$marker"
 	for _ in $(seq 1 300); do grep -q '^status' "$T/edit.out" && break; sleep 0.05; done
 	out=$(cat "$T/edit.out")
 	expect_contains "$out" before
 	expect_contains "$out" after-edit
 	expect_contains "$out" "added-$marker"
+	expect_contains "$out" "tool-$marker"
 	expect_contains "$out" "status 0"
 }
