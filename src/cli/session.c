@@ -344,35 +344,22 @@ static int resolve_workspace(const struct bh_cli_opts *o, struct bh_prepared *p,
  * each session records it in STATE/journal/ID.PID.rundir, and the next
  * start removes those whose supervisor is gone.
  */
+static void sweep_rundir(const char *journal, void *arg)
+{
+	(void)arg;
+	cleanup_free char *path = NULL;
+	if (bh_read_file(journal, 4096, &path, NULL, NULL) == 0) {
+		path[strcspn(path, "\n")] = '\0';
+		/* Only ever a directory we made: .../bulkhead-XXXXXX. */
+		bh_rm_own_dir(path, "bulkhead-");
+	}
+	unlink(journal);
+}
+
 static void sweep_rundirs(const char *state_dir)
 {
 	cleanup_free char *jdir = bh_xasprintf("%s/journal", state_dir);
-	DIR *d = opendir(jdir);
-	if (!d)
-		return;
-	struct dirent *de;
-	while ((de = readdir(d)) != NULL) {
-		int pid = bh_journal_pid(de->d_name, ".rundir");
-		if (!pid || bh_pid_alive(pid))
-			continue;
-		cleanup_free char *j = bh_xasprintf("%s/%s", jdir, de->d_name);
-		char *path = NULL;
-		size_t n = 0;
-		if (bh_read_file(j, 4096, &path, &n, NULL) == 0) {
-			path[strcspn(path, "\n")] = '\0';
-			/* Only ever a directory we made: .../bulkhead-XXXXXX,
-			 * owned by us. */
-			struct stat st;
-			const char *base = strrchr(path, '/');
-			if (base && bh_str_has_prefix(base, "/bulkhead-") &&
-			    lstat(path, &st) == 0 && S_ISDIR(st.st_mode) &&
-			    st.st_uid == geteuid())
-				(void)bh_rm_rf_at(AT_FDCWD, path);
-			free(path);
-		}
-		unlink(j);
-	}
-	closedir(d);
+	(void)bh_journal_sweep(jdir, ".rundir", sweep_rundir, NULL);
 }
 
 static int journal_rundir(struct bh_prepared *p, struct bh_error **err)

@@ -597,25 +597,17 @@ void bh_rootfs_cleanup_placeholders(struct bh_rootfs_plan *p)
 	replay_journal(p->journal);
 }
 
+static void replay_journal_cb(const char *journal, void *arg)
+{
+	(void)arg;
+	replay_journal(journal);
+}
+
 unsigned bh_rootfs_sweep(const char *journal_dir)
 {
-	DIR *d = opendir(journal_dir);
-	if (!d)
-		return 0;
-	unsigned n = 0;
-	struct dirent *de;
-	while ((de = readdir(d)) != NULL) {
-		/* NAME = SESSION.PID.placeholders: only if PID is gone. */
-		int pid = bh_journal_pid(de->d_name, ".placeholders");
-		if (!pid || bh_pid_alive(pid))
-			continue;
-		cleanup_free char *j =
-			bh_xasprintf("%s/%s", journal_dir, de->d_name);
-		replay_journal(j);
-		n++;
-	}
-	closedir(d);
-	return n;
+	/* NAME = SESSION.PID.placeholders: only if PID is gone. */
+	return bh_journal_sweep(journal_dir, ".placeholders",
+				replay_journal_cb, NULL);
 }
 
 /* ---- the build, in the sandbox's init ---------------------------------- */

@@ -166,6 +166,38 @@ bool bh_pid_alive(int pid)
 	return pid > 0 && (kill(pid, 0) == 0 || errno == EPERM);
 }
 
+void bh_rm_own_dir(const char *path, const char *prefix)
+{
+	const char *base = strrchr(path, '/');
+	struct stat st;
+	if (base && bh_str_has_prefix(base + 1, prefix) &&
+	    lstat(path, &st) == 0 && S_ISDIR(st.st_mode) &&
+	    st.st_uid == geteuid())
+		(void)bh_rm_rf_at(AT_FDCWD, path);
+}
+
+unsigned bh_journal_sweep(const char *journal_dir, const char *suffix,
+			  void (*fn)(const char *journal, void *arg),
+			  void *arg)
+{
+	DIR *d = opendir(journal_dir);
+	if (!d)
+		return 0;
+	unsigned n = 0;
+	struct dirent *de;
+	while ((de = readdir(d)) != NULL) {
+		int pid = bh_journal_pid(de->d_name, suffix);
+		if (!pid || bh_pid_alive(pid))
+			continue;
+		char *j = bh_xasprintf("%s/%s", journal_dir, de->d_name);
+		fn(j, arg);
+		free(j);
+		n++;
+	}
+	closedir(d);
+	return n;
+}
+
 int bh_write_knob(const char *path, const char *text)
 {
 	int fd = open(path, O_WRONLY | O_CLOEXEC);

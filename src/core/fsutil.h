@@ -43,6 +43,18 @@ bool bh_dac_denies(uid_t uid, gid_t gid, const gid_t *groups, size_t n,
 /* A journal file's name is SESSION.PID + suffix (".rundir", ".gvisor",
  * ".placeholders", ...): the PID, or 0 when name is not such a journal. */
 int bh_journal_pid(const char *name, const char *suffix);
+
+/* Removes path (recursively) only if it is a directory of ours: its last
+ * component starts with `prefix` ("bulkhead-"), it is not a symlink, and
+ * it belongs to the caller's euid.  For what a journal lists. */
+void bh_rm_own_dir(const char *path, const char *prefix);
+
+/* Calls fn(path, arg) for each journal in journal_dir named with `suffix`
+ * whose supervisor (the PID in its name) is gone; fn removes what it
+ * lists and the journal.  Returns how many were handled. */
+unsigned bh_journal_sweep(const char *journal_dir, const char *suffix,
+			  void (*fn)(const char *journal, void *arg),
+			  void *arg);
 /* Does the process that wrote a journal still run? (kill(pid, 0) works,
  * or it belongs to someone else: EPERM.) */
 bool bh_pid_alive(int pid);

@@ -454,17 +454,21 @@ static void sweep_journal_lines(char *text)
 	char *save = NULL;
 	for (char *l = strtok_r(text, "\n", &save); l;
 	     l = strtok_r(NULL, "\n", &save)) {
-		struct stat st;
 		if (bh_str_has_prefix(l, "cgroup ") && !strchr(l + 7, '/') &&
 		    l[7])
 			remove_runsc_cgroups(l + 7);
-		else if (bh_str_has_prefix(l, "dir ") && strrchr(l, '/') &&
-			 bh_str_has_prefix(strrchr(l, '/'),
-					   "/bulkhead-gvprobe-") &&
-			 lstat(l + 4, &st) == 0 && S_ISDIR(st.st_mode) &&
-			 st.st_uid == geteuid())
-			(void)bh_rm_rf_at(AT_FDCWD, l + 4);
+		else if (bh_str_has_prefix(l, "dir "))
+			bh_rm_own_dir(l + 4, "bulkhead-gvprobe-");
 	}
+}
+
+static void sweep_journal(const char *journal, void *arg)
+{
+	(void)arg;
+	cleanup_free char *text = NULL;
+	if (bh_read_file(journal, 8192, &text, NULL, NULL) == 0)
+		sweep_journal_lines(text);
+	unlink(journal);
 }
 
 /* Journals of supervisors that are gone (SESSION.PID.gvisor holding the
@@ -472,21 +476,7 @@ static void sweep_journal_lines(char *text)
 static void gv_sweep(const char *state_dir)
 {
 	cleanup_free char *jdir = bh_xasprintf("%s/journal", state_dir);
-	DIR *d = opendir(jdir);
-	if (!d)
-		return;
-	struct dirent *de;
-	while ((de = readdir(d)) != NULL) {
-		int pid = bh_journal_pid(de->d_name, ".gvisor");
-		if (!pid || bh_pid_alive(pid))
-			continue;
-		cleanup_free char *j = bh_xasprintf("%s/%s", jdir, de->d_name);
-		cleanup_free char *text = NULL;
-		if (bh_read_file(j, 8192, &text, NULL, NULL) == 0)
-			sweep_journal_lines(text);
-		unlink(j);
-	}
-	closedir(d);
+	(void)bh_journal_sweep(jdir, ".gvisor", sweep_journal, NULL);
 }
 
 /* ---- the enforcement report ---------------------------------------------- */
