@@ -10,16 +10,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 RUNS=${1:-5}
-BH=$ROOT/build/bulkhead
-[ -x "$BH" ] || make -s
-command -v hyperfine >/dev/null || { echo "bench: hyperfine missing (tools/setup.sh --bench)"; exit 1; }
 source bench/warm-vm.sh
-bench_vm_setup vm
-TRUE=$(command -v true)
-REAL="sh -c 'ls /usr/bin | wc -l; grep -c : /etc/passwd'"
-stamp=$(date -u +%Y%m%dT%H%M%SZ)
-mkdir -p bench/results
-json=bench/results/microvm-$stamp.json
+bench_vm_prelude vm microvm
 (cd "$WS/ws" && HOME=$WS/home hyperfine -N --warmup 1 --runs "$RUNS" \
 	--export-json "$ROOT/$json" \
 	-n "bare true" "$TRUE" \

@@ -1,5 +1,22 @@
 # shellcheck shell=bash
-# Sourced by bench/microvm.sh and bench/tiers.sh (after BH is set):
+# Sourced by bench/microvm.sh and bench/tiers.sh, from the repository's top
+# with ROOT set.
+#
+# bench_vm_prelude NAME RESULT sets what both benches use: BH (built when
+# missing), TRUE, REAL (the small real command), stamp and json (RESULT's
+# file under bench/results/), and runs bench_vm_setup NAME.
+bench_vm_prelude() {
+	BH=$ROOT/build/bulkhead
+	[ -x "$BH" ] || make -s
+	command -v hyperfine >/dev/null || { echo "bench: hyperfine missing (tools/setup.sh --bench)"; exit 1; }
+	bench_vm_setup "$1"
+	TRUE=$(command -v true)
+	REAL="sh -c 'ls /usr/bin | wc -l; grep -c : /etc/passwd'"
+	mkdir -p bench/results
+	stamp=$(date -u +%Y%m%dT%H%M%SZ)
+	json=bench/results/$2-$stamp.json
+}
+
 # bench_vm_setup NAME makes a scratch tree in $WS whose workspace belongs to
 # nobody (as root the command, and qemu, run as the workspace's owner),
 # boots a warm microVM serving on $SOCK, and sets $accel (kvm or tcg, as the
